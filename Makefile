@@ -1,0 +1,90 @@
+# nettool: one binary, many network tools.  GNU make.
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+LDFLAGS  ?=
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR    = $(PREFIX)/bin
+MANDIR    = $(PREFIX)/share/man
+COMPDIR   = $(PREFIX)/share/bash-completion/completions
+
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+ALLCFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -Icmd $(WARN) $(CFLAGS)
+
+# Object files go under BUILD so a sanitizer build can sit beside the
+# normal one; BIN is the binary the tests drive.
+BUILD    ?= build
+BIN      ?= nettool
+
+LIB_SRC   = $(sort $(wildcard lib/*.c))
+CMD_SRC   = $(sort $(wildcard cmd/*.c))
+LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ   = $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC  = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  = $(UNIT_SRC:%.c=$(BUILD)/%)
+FUZZ_SRC  = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+MANPAGES  = $(sort $(wildcard man/*.1))
+FUZZ_SECONDS ?= 30
+
+SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+all: $(BIN)
+
+$(BIN): $(CMD_OBJ) $(BUILD)/libnettool.a
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libnettool.a
+
+$(BUILD)/libnettool.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h) $(wildcard cmd/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libnettool.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALLCFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libnettool.a
+
+unit: $(UNIT_BIN)
+
+# The whole suite: C unit tests of lib/ and every tests/*.bats file, ending
+# in one "N passed, N failed" line.
+check: $(BIN) unit
+	@NETTOOL=$(abspath $(BIN)) UNIT_DIR=$(BUILD)/tests/unit sh tests/run-all.sh
+
+sanitize:
+	$(MAKE) BUILD=build-san BIN=build-san/nettool CC=$(CC) CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check
+
+fuzz:
+	@mkdir -p build-fuzz
+	@set -e; for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); \
+	  clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -g -O1 \
+	    -fsanitize=fuzzer,address,undefined -o build-fuzz/$$n $$f $(LIB_SRC); \
+	  mkdir -p build-fuzz/corpus-$$n; \
+	  echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    build-fuzz/corpus-$$n $$( [ -d tests/fuzz/seed-$$n ] && echo tests/fuzz/seed-$$n ) 2>&1 \
+	    | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \
+	done
+
+bench: $(BIN)
+	@for b in bench/*.sh; do echo "== $$b"; NETTOOL=$(abspath $(BIN)) bash $$b || exit 1; done
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/nettool
+	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 completions/nettool.bash $(DESTDIR)$(COMPDIR)/nettool
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/nettool $(DESTDIR)$(COMPDIR)/nettool
+	for m in $(notdir $(MANPAGES)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+
+lint-man:
+	mandoc -Tlint -W warning $(MANPAGES)
+
+clean:
+	rm -rf build build-san build-fuzz nettool
+
+.PHONY: all unit check sanitize fuzz bench install uninstall lint-man clean

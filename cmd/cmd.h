@@ -1,0 +1,47 @@
+/* What every command file sees: the helpers cmd/nettool.c provides. */
+#ifndef NETTOOL_CMD_H
+#define NETTOOL_CMD_H
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdnoreturn.h>
+
+/* Exit statuses of the contract (CLI.md). */
+enum { EXIT_YES = 0, EXIT_NO = 1, EXIT_USAGE = 2 };
+
+/* One row of the command table. usage is the full usage text printed by
+ * --help; its first line is the synopsis checked against the man page. */
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+	const char *usage;
+};
+
+/* "nettool CMD: message" on stderr; never exits. */
+void nt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same line, then exit with status. */
+noreturn void nt_die(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A usage or input error: the line, then exit 2. */
+noreturn void nt_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* getopt_long that prints the contract's one-line errors for unknown
+ * options and missing arguments and exits 2; returns -1 at the end.
+ * --help never reaches a command: dispatch handles it. */
+int nt_getopt(int argc, char **argv, const char *shortopts,
+	      const struct option *longopts);
+
+/* Writes s into buf (size n) with control and non-ASCII bytes escaped as
+ * \xNN, so a bad value can be quoted safely in a message. */
+const char *nt_quote(const char *s, char *buf, size_t n);
+
+/* 1 when stdout is a terminal (labels, colour, escaping allowed). */
+int nt_stdout_is_tty(void);
+
+/* Command entry points, one per file in cmd/. */
+int cmd_ipclass(int argc, char **argv);
+extern const char ipclass_usage[];
+
+#endif

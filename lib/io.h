@@ -1,0 +1,26 @@
+/* Whole reads and writes: EINTR and short writes are handled here once. */
+#ifndef NETTOOL_IO_H
+#define NETTOOL_IO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Writes all n bytes; returns 0, or -1 with errno set. */
+int io_write_all(int fd, const void *buf, size_t n);
+/* read() retried on EINTR; returns bytes read, 0 at EOF, -1 on error. */
+ssize_t io_read(int fd, void *buf, size_t n);
+
+/* A growing-free output buffer on a file descriptor for hot paths. */
+struct obuf {
+	int fd;
+	int err;        /* errno of the first failed write, else 0 */
+	size_t len, cap;
+	char *buf;
+};
+int obuf_init(struct obuf *b, int fd, size_t cap);
+/* Appends; flushes when full. Returns -1 once a write has failed. */
+int obuf_put(struct obuf *b, const void *p, size_t n);
+int obuf_flush(struct obuf *b);
+void obuf_free(struct obuf *b);
+
+#endif

@@ -1,0 +1,85 @@
+# Shared by every tests/*.bats file: load it with `load helper`.
+# NETTOOL names the binary under test (make check sets it).
+NETTOOL=${NETTOOL:-$BATS_TEST_DIRNAME/../nettool}
+
+nt() { "$NETTOOL" "$@"; }
+
+# Skip with a reason unless the named commands exist.
+need_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip "needs $c"
+	done
+}
+
+need_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+}
+
+# Makes a network namespace named after this test run, or skips.
+# Sets NS; teardown must call del_netns.
+make_netns() {
+	need_root
+	need_cmd ip
+	NS="nt$$_${BATS_TEST_NUMBER:-0}_$1"
+	ip netns add "$NS" 2>/dev/null || skip "cannot make a network namespace"
+	ip -n "$NS" link set lo up
+}
+
+del_netns() {
+	[ -n "${NS:-}" ] && ip netns del "$NS" 2>/dev/null
+	NS=
+}
+
+# Each line of $output is one valid JSON object.
+assert_json_lines() {
+	local line
+	[ -n "$output" ] || { echo "no JSON output"; return 1; }
+	while IFS= read -r line; do
+		printf '%s' "$line" | python3 -c 'import json,sys; o=json.loads(sys.stdin.read()); assert isinstance(o, dict)' \
+			|| { echo "not a JSON object: $line"; return 1; }
+	done <<<"$output"
+}
+
+# json_field KEY: the value of KEY in the first JSON line of $output.
+json_field() {
+	printf '%s\n' "$output" | head -n 1 | python3 -c 'import json,sys; v=json.loads(sys.stdin.read())[sys.argv[1]]; print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' "$1"
+}
+
+# A TCP port nobody listens on now (the kernel picks it).
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits (bounded, 5 s) until something listens on TCP port $1.
+wait_tcp_listen() {
+	local i
+	for i in $(seq 1 100); do
+		ss -Htln "sport = :$1" 2>/dev/null | grep -q . && return 0
+		sleep 0.05
+	done
+	echo "nothing listens on tcp port $1"; return 1
+}
+
+# Waits (bounded, 5 s) until something is bound to UDP port $1.
+wait_udp_bound() {
+	local i
+	for i in $(seq 1 100); do
+		ss -Hulan "sport = :$1" 2>/dev/null | grep -q . && return 0
+		sleep 0.05
+	done
+	echo "nothing bound to udp port $1"; return 1
+}
+
+# Kills the PIDs given, waiting a bounded time for each to go.
+kill_pids() {
+	local p i
+	for p in "$@"; do
+		[ -n "$p" ] || continue
+		kill "$p" 2>/dev/null
+		for i in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+		kill -9 "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	return 0
+}
