@@ -43,5 +43,9 @@ int nt_stdout_is_tty(void);
 /* Command entry points, one per file in cmd/. */
 int cmd_ipclass(int argc, char **argv);
 extern const char ipclass_usage[];
+int cmd_send(int argc, char **argv);
+extern const char send_usage[];
+int cmd_listen(int argc, char **argv);
+extern const char listen_usage[];
 
 #endif

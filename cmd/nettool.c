@@ -14,6 +14,8 @@
 
 static const struct command commands[] = {
 	{ "ipclass", cmd_ipclass, "IPv4 class and address-range classification", ipclass_usage },
+	{ "send", cmd_send, "send TCP or UDP data to HOST PORT (netcat client)", send_usage },
+	{ "listen", cmd_listen, "listen on a TCP or UDP port (netcat server, echo)", listen_usage },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

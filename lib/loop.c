@@ -496,9 +496,9 @@ static ssize_t read_filtered(struct pump *p)
 	size_t room = lbuf_space(&p->buf), want;
 	ssize_t r, w;
 
-	if (room < 64 + p->o.filter_ratio)
+	if (room < 128 + p->o.filter_ratio)
 		return -2; /* no room yet */
-	want = (room - 64) / p->o.filter_ratio;
+	want = (room - 128) / p->o.filter_ratio;
 	if (want > p->incap)
 		want = p->incap;
 	r = io_read(p->src, p->in, want);

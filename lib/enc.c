@@ -1,0 +1,134 @@
+/* iconv conversion that survives sequences split across reads, and a
+ * hex dump in the format of hexdump -C. */
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "enc.h"
+
+struct enc {
+	iconv_t cd;
+	char held[16];  /* an incomplete sequence from the last call */
+	size_t nheld;
+};
+
+struct enc *enc_open(const char *to, const char *from)
+{
+	struct enc *e = calloc(1, sizeof *e);
+
+	if (!e)
+		return NULL;
+	e->cd = iconv_open(to, from);
+	if (e->cd == (iconv_t)-1) {
+		free(e);
+		errno = EINVAL;
+		return NULL;
+	}
+	return e;
+}
+
+/* Runs iconv over in, replacing invalid bytes by '?'; returns bytes of
+ * in left unconverted because the sequence is incomplete. */
+static size_t run(struct enc *e, char **in, size_t n, char **out, size_t *room)
+{
+	size_t left = n;
+
+	while (left > 0) {
+		if (iconv(e->cd, in, &left, out, room) != (size_t)-1)
+			break;
+		if (errno == EINVAL)
+			return left;
+		if (errno == E2BIG || *room == 0)
+			break; /* outcap is sized so this does not happen */
+		**out = '?';
+		(*out)++;
+		(*room)--;
+		(*in)++;
+		left--;
+	}
+	return 0;
+}
+
+ssize_t enc_convert(struct enc *e, const char *in, size_t n, char *out,
+		    size_t outcap)
+{
+	char *o = out, *p;
+	size_t room = outcap, rest;
+
+	if (n == 0) {
+		size_t i;
+		for (i = 0; i < e->nheld && room > 0; i++, room--)
+			*o++ = '?'; /* a sequence that never finished */
+		e->nheld = 0;
+		iconv(e->cd, NULL, NULL, &o, &room);
+		return o - out;
+	}
+	while (e->nheld > 0 && n > 0) {
+		/* Finish the held sequence a byte at a time. */
+		char tmp[16];
+		size_t k = e->nheld;
+		memcpy(tmp, e->held, k);
+		tmp[k++] = *in++;
+		n--;
+		p = tmp;
+		rest = run(e, &p, k, &o, &room);
+		memcpy(e->held, p, rest);
+		e->nheld = rest;
+		if (rest >= sizeof e->held - 1) { /* not a real sequence */
+			*o++ = '?';
+			room--;
+			e->nheld = 0;
+		}
+	}
+	p = (char *)in;
+	rest = run(e, &p, n, &o, &room);
+	if (rest >= sizeof e->held)
+		rest = sizeof e->held - 1;
+	memcpy(e->held, in + n - rest, rest);
+	e->nheld = rest;
+	return o - out;
+}
+
+void enc_close(struct enc *e)
+{
+	if (!e)
+		return;
+	iconv_close(e->cd);
+	free(e);
+}
+
+size_t hex_dump(struct hexdump *h, const unsigned char *p, size_t n,
+		char *out, size_t outcap)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, j, w = 0;
+
+	for (i = 0; i < n; i += 16) {
+		size_t k = n - i < 16 ? n - i : 16;
+		if (w + 80 > outcap)
+			break;
+		w += (size_t)snprintf(out + w, outcap - w, "%08llx  ", h->offset);
+		for (j = 0; j < 16; j++) {
+			if (j < k) {
+				out[w++] = hex[p[i + j] >> 4];
+				out[w++] = hex[p[i + j] & 15];
+			} else {
+				out[w++] = ' ';
+				out[w++] = ' ';
+			}
+			out[w++] = ' ';
+			if (j == 7)
+				out[w++] = ' ';
+		}
+		out[w++] = ' ';
+		out[w++] = '|';
+		for (j = 0; j < k; j++)
+			out[w++] = (p[i + j] >= 0x20 && p[i + j] < 0x7f) ? (char)p[i + j] : '.';
+		out[w++] = '|';
+		out[w++] = '\n';
+		h->offset += k;
+	}
+	return w;
+}

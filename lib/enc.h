@@ -1,0 +1,33 @@
+/* Text encodings (iconv) and hex dumps, as streaming filters. */
+#ifndef NETTOOL_ENC_H
+#define NETTOOL_ENC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct enc;
+
+/* A converter from one encoding to another ("UTF-8", "GBK"); NULL with
+ * errno EINVAL when iconv does not know one of them. */
+struct enc *enc_open(const char *to, const char *from);
+/* Converts n bytes; a sequence cut at the end of in is held for the next
+ * call; n == 0 flushes. Bytes that are not valid in the source encoding
+ * become '?'. Returns bytes written to out (outcap >= 4 * n + 64). */
+ssize_t enc_convert(struct enc *e, const char *in, size_t n, char *out,
+		    size_t outcap);
+void enc_close(struct enc *e);
+
+/* Output bytes per input byte enc_convert may need, at most. */
+#define ENC_RATIO 4
+
+/* Hex dump state: the offset shown on the next line. */
+struct hexdump {
+	unsigned long long offset;
+};
+/* Formats n bytes as lines "00000010  68 69 ...  |hi..|" (16 a line).
+ * Returns bytes written (outcap >= HEX_RATIO * n + 80). */
+size_t hex_dump(struct hexdump *h, const unsigned char *p, size_t n,
+		char *out, size_t outcap);
+#define HEX_RATIO 5
+
+#endif
