@@ -19,6 +19,7 @@ static const struct command commands[] = {
 
 static const char *current = NULL; /* the running command, for messages */
 
+__attribute__((format(printf, 1, 0)))
 static void vsay(const char *fmt, va_list ap)
 {
 	fflush(stdout);
@@ -61,12 +62,18 @@ noreturn void nt_usage_error(const char *fmt, ...)
 
 const char *nt_quote(const char *s, char *buf, size_t n)
 {
+	return nt_quoten(s, strlen(s), buf, n);
+}
+
+const char *nt_quoten(const char *s, size_t len, char *buf, size_t n)
+{
 	static const char hex[] = "0123456789abcdef";
+	const char *end = s + len;
 	size_t j = 0;
 
 	if (n == 0)
 		return "";
-	for (; *s && j + 5 < n; s++) {
+	for (; s < end && j + 5 < n; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c < 0x20 || c >= 0x7f || c == '\'' || c == '\\') {
 			buf[j++] = '\\';
@@ -77,7 +84,7 @@ const char *nt_quote(const char *s, char *buf, size_t n)
 			buf[j++] = (char)c;
 		}
 	}
-	if (*s && j + 3 < n) {
+	if (s < end && j + 3 < n) {
 		buf[j++] = '.';
 		buf[j++] = '.';
 		buf[j++] = '.';

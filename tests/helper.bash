@@ -1,6 +1,7 @@
 # Shared by every tests/*.bats file: load it with `load helper`.
+bats_require_minimum_version 1.5.0
 # NETTOOL names the binary under test (make check sets it).
-NETTOOL=${NETTOOL:-$BATS_TEST_DIRNAME/../nettool}
+export NETTOOL=${NETTOOL:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)/nettool}
 
 nt() { "$NETTOOL" "$@"; }
 
