@@ -53,7 +53,7 @@ check: $(BIN) unit
 	@NETTOOL=$(abspath $(BIN)) UNIT_DIR=$(BUILD)/tests/unit sh tests/run-all.sh
 
 sanitize:
-	$(MAKE) BUILD=build-san BIN=build-san/nettool CC=$(CC) CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check
+	@$(MAKE) --no-print-directory BUILD=build-san BIN=build-san/nettool CC=$(CC) CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check
 
 fuzz:
 	@mkdir -p build-fuzz
