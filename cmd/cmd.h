@@ -45,5 +45,9 @@ int nt_stdout_is_tty(void);
 /* Command entry points, one per file in cmd/. */
 int cmd_ipclass(int argc, char **argv);
 extern const char ipclass_usage[];
+int cmd_port(int argc, char **argv);
+extern const char port_usage[];
+int cmd_netstat(int argc, char **argv);
+extern const char netstat_usage[];
 
 #endif
