@@ -226,6 +226,8 @@ static int who(struct port_ctx *c, struct out *o, const struct query *qs, int nq
 	owner_map_free(m);
 	sock_list_free(&l);
 	(void)c;
+	if (!shown)
+		nt_warn("no local socket uses %s", nq == 1 ? "that port" : "those ports");
 	return shown ? EXIT_YES : EXIT_NO;
 }
 

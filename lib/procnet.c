@@ -581,23 +581,30 @@ int procnet_find_port_owner(const char *proc_root, enum sock_proto proto,
 	struct sock_list l = { 0 };
 	struct owner_map *m;
 	size_t i;
-	int found = 0;
+	int found = 0, pass;
 
+	if (proto != SP_TCP && proto != SP_UDP) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (procnet_read(proc_root, 1u << proto, 0, &l) < 0)
 		return -1;
 	m = procnet_owners(proc_root);
-	for (i = 0; i < l.n && !found; i++) {
-		const struct owner *o;
-		if (l.v[i].lport != port)
-			continue;
-		if (proto == SP_TCP && l.v[i].state != TS_LISTEN)
-			continue;
-		o = owner_lookup(m, l.v[i].inode);
-		if (o) {
-			*who = *o;
-			found = 1;
+	/* A listener is the usual culprit; any other socket bound to the
+	 * port (a connection, a bound but idle socket) is the second pick. */
+	for (pass = 0; pass < 2 && !found; pass++)
+		for (i = 0; i < l.n && !found; i++) {
+			const struct owner *o;
+			if (l.v[i].lport != port)
+				continue;
+			if (proto == SP_TCP && pass == 0 && l.v[i].state != TS_LISTEN)
+				continue;
+			o = owner_lookup(m, l.v[i].inode);
+			if (o) {
+				*who = *o;
+				found = 1;
+			}
 		}
-	}
 	owner_map_free(m);
 	sock_list_free(&l);
 	return found;
@@ -620,13 +627,19 @@ static void add_inode(unsigned long inode, void *arg)
 	s->v[s->n++] = inode;
 }
 
+static int cmp_inode(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+	return x < y ? -1 : x > y;
+}
+
 int procnet_sockets_of_pid(const char *proc_root, pid_t pid, struct sock_list *list)
 {
 	struct inode_set set = { 0 };
 	struct sock_list all = { 0 };
 	char path[4096];
 	int pid_dirfd;
-	size_t i, j;
+	size_t i;
 
 	snprintf(path, sizeof path, "%s/%ld", proc_root, (long)pid);
 	pid_dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -638,13 +651,14 @@ int procnet_sockets_of_pid(const char *proc_root, pid_t pid, struct sock_list *l
 		free(set.v);
 		return -1;
 	}
+	/* Sorted inodes: a process may hold thousands of sockets. */
+	qsort(set.v, set.n, sizeof set.v[0], cmp_inode);
 	for (i = 0; i < all.n; i++)
-		for (j = 0; j < set.n; j++)
-			if (all.v[i].inode == set.v[j]) {
-				*list_next(list) = all.v[i];
-				list->n++;
-				break;
-			}
+		if (all.v[i].inode &&
+		    bsearch(&all.v[i].inode, set.v, set.n, sizeof set.v[0], cmp_inode)) {
+			*list_next(list) = all.v[i];
+			list->n++;
+		}
 	free(set.v);
 	sock_list_free(&all);
 	return 0;

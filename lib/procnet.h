@@ -66,11 +66,17 @@ struct owner_map *procnet_owners(const char *proc_root);
 const struct owner *owner_lookup(const struct owner_map *m, unsigned long inode);
 void owner_map_free(struct owner_map *m);
 
-/* Which process holds local port `port` of protocol SP_TCP (listening) or
- * SP_UDP: fills *who and returns 1, 0 if none found, -1 on error. */
+/* Which process holds local port `port` (host order) of protocol SP_TCP or
+ * SP_UDP, IPv4 or IPv6 -- for "address in use by python3 (pid 4242)". A TCP
+ * listener is preferred, then any other socket bound to the port. Fills
+ * *who and returns 1; 0 if no process we can see holds it; -1 with errno on
+ * error (a /proc/net file unreadable, proto not TCP/UDP). */
 int procnet_find_port_owner(const char *proc_root, enum sock_proto proto,
 			    uint16_t port, struct owner *who);
-/* The inet sockets (TCP and UDP) a process holds, appended to list. */
+/* The TCP and UDP sockets (IPv4 and IPv6) process pid holds, appended to
+ * list: local/remote address and port, proto, state -- for capture --pid.
+ * Returns 0, or -1 with errno if the process or /proc/net cannot be read.
+ * Free the list with sock_list_free. */
 int procnet_sockets_of_pid(const char *proc_root, pid_t pid, struct sock_list *list);
 
 #endif
