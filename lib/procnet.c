@@ -87,11 +87,15 @@ static int take_addr_port(const char **pp, const char *e, int family,
 
 	memset(addr, 0, 16);
 	for (i = 0; i < words; i++) {
-		const char *start = *pp;
-		uint32_t w;
-		if (take_hex(pp, e, 8, &v) < 0 || *pp - start != 8)
-			return -1;
-		w = (uint32_t)v;
+		uint32_t w = 0;
+		int k, d;
+		/* Exactly eight digits per word: IPv6 runs four words together. */
+		for (k = 0; k < 8; k++) {
+			if (*pp >= e || (d = hexval(**pp)) < 0)
+				return -1;
+			w = w << 4 | (uint32_t)d;
+			(*pp)++;
+		}
 		memcpy(addr + 4 * i, &w, 4);
 	}
 	if (take_char(pp, e, ':') < 0 || take_hex(pp, e, 4, &v) < 0)
