@@ -1,4 +1,3 @@
-#define _DEFAULT_SOURCE /* DT_DIR, readlinkat dirent helpers */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
