@@ -420,6 +420,35 @@ static void print_list(struct netstat *ns, const struct sock_list *l, struct own
 	}
 }
 
+/* The one-shot listing streams: each record is printed as it is parsed,
+ * so tens of thousands of sockets cost no more memory than one. */
+struct stream { struct netstat *ns; struct owner_map *m; };
+
+static int print_if_wanted(const struct sock_rec *r, void *arg)
+{
+	struct stream *st = arg;
+	const struct owner *who;
+
+	if (!wanted(st->ns, r))
+		return 0;
+	who = st->m ? owner_lookup(st->m, r->inode) : NULL;
+	if (st->ns->json)
+		put_json(st->ns, r, who, NULL, NULL);
+	else
+		put_row(st->ns, r, who, NULL);
+	return st->ns->ob.err != 0; /* stdout gone: stop reading */
+}
+
+static void print_stream(struct netstat *ns, struct owner_map *m)
+{
+	struct stream st = { ns, m };
+
+	if (!ns->json)
+		put_header(ns);
+	if (procnet_scan(ns->proc, ns->protos, ns->family, print_if_wanted, &st, NULL) < 0)
+		nt_die(EXIT_NO, "cannot read %s/net: %s", ns->proc, strerror(errno));
+}
+
 /* ---- -s: counts per protocol and state ------------------------------------ */
 
 static int print_stats(struct netstat *ns, const struct sock_list *l)
@@ -597,13 +626,13 @@ int cmd_netstat(int argc, char **argv)
 	if (ns.watch_us) {
 		rc = watch(&ns);
 	} else {
-		snapshot(&ns, &l);
 		if (ns.stats) {
+			snapshot(&ns, &l);
 			rc = print_stats(&ns, &l);
 		} else {
 			if (ns.program)
 				m = procnet_owners(ns.proc);
-			print_list(&ns, &l, m);
+			print_stream(&ns, m);
 			rc = flush_output(&ns);
 		}
 	}

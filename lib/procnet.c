@@ -243,84 +243,131 @@ void procnet_parse_text(const char *text, size_t n, enum sock_proto proto,
 
 /* ---- reading the files --------------------------------------------------- */
 
-/* The whole file in one growing buffer; the kernel builds it as we read. */
-static char *slurp(const char *path, size_t *len)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+/* The files of one scan, opened before any record is delivered so a
+ * missing file fails the scan before anything has been printed. */
+struct scan_file { int fd; enum sock_proto proto; int family; };
 
-	if (!buf || fd < 0) {
-		int saved = errno;
-		free(buf);
-		if (fd >= 0)
-			close(fd);
-		errno = saved;
-		return NULL;
-	}
-	for (;;) {
-		ssize_t r;
-		if (cap - n < 4096) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb)
-				abort();
-			buf = nb;
-			cap *= 2;
-		}
-		r = io_read(fd, buf + n, cap - n);
-		if (r < 0) {
-			int saved = errno;
-			free(buf);
-			close(fd);
-			errno = saved;
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*len = n;
-	return buf;
+static int parse_one(const char *line, size_t len, const struct scan_file *f,
+		     struct sock_rec *r)
+{
+	int rc = f->proto == SP_UNIX ? procnet_parse_unix_line(line, len, r)
+				     : procnet_parse_inet_line(line, len, f->family, r);
+	r->proto = (uint8_t)f->proto;
+	return rc;
 }
 
-static int read_one(const char *proc_root, const char *file, enum sock_proto proto,
-		    int family, struct sock_list *list)
+/* Streams one file through a fixed buffer: the kernel hands out about a
+ * page per read() however much we ask for, and a buffer that grows with
+ * the file costs page faults that cat does not pay. */
+static int scan_fd(const struct scan_file *f, char *buf, size_t cap,
+		   procnet_fn fn, void *arg, size_t *malformed)
 {
-	char path[4096];
-	size_t len;
-	char *text;
+	size_t have = 0;
+	int header = 1, skipping = 0, eof = 0;
 
-	snprintf(path, sizeof path, "%s/net/%s", proc_root, file);
-	text = slurp(path, &len);
-	if (!text)
-		return errno == ENOENT && family == 6 ? 0 : -1;
-	procnet_parse_text(text, len, proto, family, list);
-	free(text);
+	while (!eof) {
+		ssize_t r = io_read(f->fd, buf + have, cap - have);
+		const char *p = buf, *e;
+
+		if (r < 0)
+			return -1;
+		eof = r == 0;
+		have += (size_t)r;
+		e = buf + have;
+		for (;;) {
+			const char *nl = memchr(p, '\n', (size_t)(e - p));
+			struct sock_rec rec;
+			size_t len;
+
+			if (!nl && !(eof && p < e))
+				break;
+			len = nl ? (size_t)(nl - p) : (size_t)(e - p);
+			if (header || skipping) {
+				header = skipping = 0;
+			} else if (parse_one(p, len, f, &rec) == 0) {
+				if (fn(&rec, arg))
+					return 0;
+			} else if (len > 0) {
+				(*malformed)++;
+			}
+			p += len + (nl != NULL);
+		}
+		if (p == buf && have == cap) {
+			/* a line longer than any the kernel writes: skip it */
+			(*malformed)++;
+			skipping = 1;
+			have = 0;
+			continue;
+		}
+		have = (size_t)(e - p);
+		memmove(buf, p, have);
+	}
+	return 0;
+}
+
+int procnet_scan(const char *proc_root, unsigned proto_mask, int family,
+		 procnet_fn fn, void *arg, size_t *malformed)
+{
+	static const struct { enum sock_proto proto; const char *v4, *v6; } names[] = {
+		{ SP_TCP, "tcp", "tcp6" }, { SP_UDP, "udp", "udp6" },
+		{ SP_RAW, "raw", "raw6" },
+	};
+	struct scan_file files[7];
+	size_t nfiles = 0, i, dummy = 0, cap = 1 << 18;
+	char path[4096], *buf;
+	int rc = 0, saved;
+
+	if (!malformed)
+		malformed = &dummy;
+	for (i = 0; i < 7 && rc == 0; i++) {
+		enum sock_proto proto = i < 6 ? names[i / 2].proto : SP_UNIX;
+		int fam = i < 6 ? (i % 2 ? 6 : 4) : 0;
+		const char *name = i < 6 ? (i % 2 ? names[i / 2].v6 : names[i / 2].v4) : "unix";
+
+		if (!(proto_mask & (1u << proto)))
+			continue;
+		if (proto != SP_UNIX && family && family != fam)
+			continue;
+		if (proto == SP_UNIX && family)
+			continue;
+		snprintf(path, sizeof path, "%s/net/%s", proc_root, name);
+		files[nfiles].fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (files[nfiles].fd < 0) {
+			if (errno == ENOENT && fam == 6)
+				continue; /* IPv6 is off: no sockets, not an error */
+			rc = -1;
+			break;
+		}
+		files[nfiles].proto = proto;
+		files[nfiles].family = fam;
+		nfiles++;
+	}
+	buf = rc == 0 ? malloc(cap) : NULL;
+	if (rc == 0 && !buf)
+		abort();
+	for (i = 0; i < nfiles && rc == 0; i++)
+		rc = scan_fd(&files[i], buf, cap, fn, arg, malformed);
+	saved = errno;
+	for (i = 0; i < nfiles; i++)
+		close(files[i].fd);
+	free(buf);
+	errno = saved;
+	return rc;
+}
+
+static int append_rec(const struct sock_rec *r, void *arg)
+{
+	struct sock_list *l = arg;
+
+	*list_next(l) = *r;
+	l->n++;
 	return 0;
 }
 
 int procnet_read(const char *proc_root, unsigned proto_mask, int family,
 		 struct sock_list *list)
 {
-	static const struct { enum sock_proto proto; const char *v4, *v6; } files[] = {
-		{ SP_TCP, "tcp", "tcp6" }, { SP_UDP, "udp", "udp6" },
-		{ SP_RAW, "raw", "raw6" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
-		if (!(proto_mask & (1u << files[i].proto)))
-			continue;
-		if (family != 6 && read_one(proc_root, files[i].v4, files[i].proto, 4, list) < 0)
-			return -1;
-		if (family != 4 && read_one(proc_root, files[i].v6, files[i].proto, 6, list) < 0)
-			return -1;
-	}
-	if ((proto_mask & (1u << SP_UNIX)) && family == 0 &&
-	    read_one(proc_root, "unix", SP_UNIX, 0, list) < 0)
-		return -1;
-	return 0;
+	return procnet_scan(proc_root, proto_mask, family, append_rec, list, &list->malformed);
 }
 
 void sock_list_free(struct sock_list *list)

@@ -51,6 +51,13 @@ void procnet_parse_text(const char *text, size_t n, enum sock_proto proto,
  * an error). */
 int procnet_read(const char *proc_root, unsigned proto_mask, int family,
 		 struct sock_list *list);
+/* The same files streamed: fn gets each record (valid only during the
+ * call) and stops the scan by returning nonzero. Every file is opened
+ * before the first record, so a missing one fails before any output.
+ * malformed (may be NULL) counts lines that did not parse. */
+typedef int (*procnet_fn)(const struct sock_rec *r, void *arg);
+int procnet_scan(const char *proc_root, unsigned proto_mask, int family,
+		 procnet_fn fn, void *arg, size_t *malformed);
 void sock_list_free(struct sock_list *list);
 
 const char *procnet_state_name(const struct sock_rec *r);
