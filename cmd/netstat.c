@@ -175,17 +175,22 @@ static int wanted(const struct netstat *ns, const struct sock_rec *r)
 	return 1;
 }
 
-static void snapshot(struct netstat *ns, struct sock_list *l)
+static void keep_wanted(const struct netstat *ns, struct sock_list *l)
 {
 	size_t i, k = 0;
 
-	l->n = 0;
-	if (procnet_read(ns->proc, ns->protos, ns->family, l) < 0)
-		nt_die(EXIT_NO, "cannot read %s/net: %s", ns->proc, strerror(errno));
 	for (i = 0; i < l->n; i++)
 		if (wanted(ns, &l->v[i]))
 			l->v[k++] = l->v[i];
 	l->n = k;
+}
+
+static void snapshot(struct netstat *ns, struct sock_list *l)
+{
+	l->n = 0;
+	if (procnet_read(ns->proc, ns->protos, ns->family, l) < 0)
+		nt_die(EXIT_NO, "cannot read %s/net: %s", ns->proc, strerror(errno));
+	keep_wanted(ns, l);
 }
 
 /* ---- service names -------------------------------------------------------- */
@@ -630,9 +635,16 @@ int cmd_netstat(int argc, char **argv)
 			snapshot(&ns, &l);
 			rc = print_stats(&ns, &l);
 		} else {
-			if (ns.program)
-				m = procnet_owners(ns.proc);
-			print_stream(&ns, m);
+			if (ns.program) {
+				/* the owner pass overlaps the reading */
+				if (procnet_read_owned(ns.proc, ns.protos, ns.family, &l, &m) < 0)
+					nt_die(EXIT_NO, "cannot read %s/net: %s", ns.proc,
+					       strerror(errno));
+				keep_wanted(&ns, &l);
+				print_list(&ns, &l, m);
+			} else {
+				print_stream(&ns, NULL);
+			}
 			rc = flush_output(&ns);
 		}
 	}

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -712,4 +713,34 @@ int procnet_sockets_of_pid(const char *proc_root, pid_t pid, struct sock_list *l
 	free(set.v);
 	sock_list_free(&all);
 	return 0;
+}
+
+/* ---- both at once ----------------------------------------------------------- */
+
+struct owners_job { const char *proc_root; struct owner_map *m; };
+
+static void *owners_thread(void *arg)
+{
+	struct owners_job *job = arg;
+
+	job->m = procnet_owners(job->proc_root);
+	return NULL;
+}
+
+int procnet_read_owned(const char *proc_root, unsigned proto_mask, int family,
+		       struct sock_list *list, struct owner_map **owners)
+{
+	struct owners_job job = { proc_root, NULL };
+	pthread_t t;
+	int threaded = pthread_create(&t, NULL, owners_thread, &job) == 0;
+	int rc = procnet_read(proc_root, proto_mask, family, list);
+	int saved = errno;
+
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		job.m = procnet_owners(proc_root); /* no thread to be had: in turn */
+	*owners = job.m;
+	errno = saved;
+	return rc;
 }

@@ -73,6 +73,13 @@ struct owner_map *procnet_owners(const char *proc_root);
 const struct owner *owner_lookup(const struct owner_map *m, unsigned long inode);
 void owner_map_free(struct owner_map *m);
 
+/* procnet_read and procnet_owners at the same time: the /proc/PID/fd pass
+ * runs on a second thread while /proc/net is read (one after the other if
+ * no thread can be made). *owners is always set; free it with
+ * owner_map_free. Returns procnet_read's result. */
+int procnet_read_owned(const char *proc_root, unsigned proto_mask, int family,
+		       struct sock_list *list, struct owner_map **owners);
+
 /* Which process holds local port `port` (host order) of protocol SP_TCP or
  * SP_UDP, IPv4 or IPv6 -- for "address in use by python3 (pid 4242)". A TCP
  * listener is preferred, then any other socket bound to the port. Fills
