@@ -1,6 +1,7 @@
 /* netstat: the socket table from /proc/net, with owning processes. */
 #define _DEFAULT_SOURCE /* nanosleep, localtime_r */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -420,6 +421,68 @@ static void print_list(struct netstat *ns, const struct sock_list *l, struct own
 	}
 }
 
+static int flush_output(struct netstat *ns)
+{
+	if (ns->json)
+		return fflush(stdout) == 0 ? 0 : -1;
+	return obuf_flush(&ns->ob);
+}
+
+struct stream { struct netstat *ns; struct owner_map *m; };
+
+static void print_one(const struct sock_rec *r, void *arg)
+{
+	struct stream *st = arg;
+	const struct owner *who;
+
+	if (!wanted(st->ns, r))
+		return;
+	who = st->m ? owner_lookup(st->m, r->inode) : NULL;
+	if (st->ns->json)
+		put_json(st->ns, r, who, NULL, NULL);
+	else
+		put_row(st->ns, r, who, NULL);
+}
+
+static void *build_owners(void *proc_root)
+{
+	return procnet_owners(proc_root);
+}
+
+/* The plain listing: each socket printed as it is parsed, nothing held.
+ * With -p the owner map (one readlink per open file on the system) is
+ * built on the other core while the kernel writes /proc/net for us. */
+static int print_streamed(struct netstat *ns)
+{
+	struct stream st = { ns, NULL };
+	struct sock_list l = { 0 };
+	pthread_t tid;
+	void *map;
+	size_t i;
+	int rc, threaded;
+
+	if (!ns->json)
+		put_header(ns);
+	if (!ns->program) {
+		if (procnet_scan(ns->proc, ns->protos, ns->family, print_one, &st, NULL) < 0)
+			nt_die(EXIT_NO, "cannot read %s/net: %s", ns->proc, strerror(errno));
+		return flush_output(ns);
+	}
+	threaded = pthread_create(&tid, NULL, build_owners, (void *)ns->proc) == 0;
+	if (procnet_read(ns->proc, ns->protos, ns->family, &l) < 0)
+		nt_die(EXIT_NO, "cannot read %s/net: %s", ns->proc, strerror(errno));
+	if (threaded && pthread_join(tid, &map) == 0)
+		st.m = map;
+	else
+		st.m = procnet_owners(ns->proc);
+	for (i = 0; i < l.n; i++)
+		print_one(&l.v[i], &st);
+	rc = flush_output(ns);
+	owner_map_free(st.m);
+	sock_list_free(&l);
+	return rc;
+}
+
 /* ---- -s: counts per protocol and state ------------------------------------ */
 
 static int print_stats(struct netstat *ns, const struct sock_list *l)
@@ -532,13 +595,6 @@ static void diff(struct netstat *ns, const struct sock_list *old, const struct s
 	}
 }
 
-static int flush_output(struct netstat *ns)
-{
-	if (ns->json)
-		return fflush(stdout) == 0 ? 0 : -1;
-	return obuf_flush(&ns->ob);
-}
-
 static int watch(struct netstat *ns)
 {
 	struct sock_list a = { 0 }, b = { 0 }, *old = &a, *now = &b, *t;
@@ -579,7 +635,6 @@ int cmd_netstat(int argc, char **argv)
 {
 	struct netstat ns;
 	struct sock_list l = { 0 };
-	struct owner_map *m = NULL;
 	const char *proc = getenv("NETTOOL_PROC");
 	int rc;
 
@@ -597,14 +652,11 @@ int cmd_netstat(int argc, char **argv)
 	if (ns.watch_us) {
 		rc = watch(&ns);
 	} else {
-		snapshot(&ns, &l);
 		if (ns.stats) {
+			snapshot(&ns, &l);
 			rc = print_stats(&ns, &l);
 		} else {
-			if (ns.program)
-				m = procnet_owners(ns.proc);
-			print_list(&ns, &l, m);
-			rc = flush_output(&ns);
+			rc = print_streamed(&ns);
 		}
 	}
 	if (ns.out && out_close(ns.out) < 0)
@@ -612,7 +664,6 @@ int cmd_netstat(int argc, char **argv)
 	if (rc < 0 && (ns.ob.err ? ns.ob.err : errno) != EPIPE)
 		nt_die(EXIT_NO, "write error on standard output: %s",
 		       strerror(ns.ob.err ? ns.ob.err : errno));
-	owner_map_free(m);
 	sock_list_free(&l);
 	obuf_free(&ns.ob);
 	svc_free(&ns.db);

@@ -108,7 +108,7 @@ static void parse_query(const char *arg, struct query *q)
 		nt_usage_error("'%s' is not a port or service name", nt_quote(arg, qb, sizeof qb));
 	memcpy(buf, arg, n);
 	buf[n] = '\0';
-	if (buf[0] >= '0' && buf[0] <= '9') {
+	if ((buf[0] >= '0' && buf[0] <= '9') || buf[0] == '-') {
 		e = num_parse_port(buf, 1, &port);
 		if (e == NUM_RANGE)
 			nt_usage_error("port '%s' is out of range (1-65535)", nt_quote(buf, qb, sizeof qb));

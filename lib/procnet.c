@@ -87,11 +87,16 @@ static int take_addr_port(const char **pp, const char *e, int family,
 
 	memset(addr, 0, 16);
 	for (i = 0; i < words; i++) {
-		const char *start = *pp;
-		uint32_t w;
-		if (take_hex(pp, e, 8, &v) < 0 || *pp - start != 8)
+		uint32_t w = 0;
+		int k, d;
+		if (e - *pp < 8)
 			return -1;
-		w = (uint32_t)v;
+		for (k = 0; k < 8; k++) {
+			if ((d = hexval((*pp)[k])) < 0)
+				return -1;
+			w = w << 4 | (uint32_t)d;
+		}
+		*pp += 8;
 		memcpy(addr + 4 * i, &w, 4);
 	}
 	if (take_char(pp, e, ':') < 0 || take_hex(pp, e, 4, &v) < 0)
@@ -240,84 +245,105 @@ void procnet_parse_text(const char *text, size_t n, enum sock_proto proto,
 
 /* ---- reading the files --------------------------------------------------- */
 
-/* The whole file in one growing buffer; the kernel builds it as we read. */
-static char *slurp(const char *path, size_t *len)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+#define SCAN_BUF (1u << 20)
 
-	if (!buf || fd < 0) {
-		int saved = errno;
-		free(buf);
-		if (fd >= 0)
-			close(fd);
-		errno = saved;
-		return NULL;
-	}
-	for (;;) {
-		ssize_t r;
-		if (cap - n < 4096) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb)
-				abort();
-			buf = nb;
-			cap *= 2;
-		}
-		r = io_read(fd, buf + n, cap - n);
-		if (r < 0) {
-			int saved = errno;
-			free(buf);
-			close(fd);
-			errno = saved;
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*len = n;
-	return buf;
-}
-
-static int read_one(const char *proc_root, const char *file, enum sock_proto proto,
-		    int family, struct sock_list *list)
+/* Streams one file through a fixed buffer: no copy of the whole table is
+ * ever held, which matters with tens of thousands of sockets. */
+static int scan_one(const char *proc_root, const char *file, enum sock_proto proto,
+		    int family, procnet_fn fn, void *arg, char *buf, size_t *malformed)
 {
 	char path[4096];
-	size_t len;
-	char *text;
+	size_t have = 0;
+	int fd, header = 1;
 
 	snprintf(path, sizeof path, "%s/net/%s", proc_root, file);
-	text = slurp(path, &len);
-	if (!text)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return errno == ENOENT && family == 6 ? 0 : -1;
-	procnet_parse_text(text, len, proto, family, list);
-	free(text);
+	for (;;) {
+		ssize_t r = io_read(fd, buf + have, SCAN_BUF - have);
+		char *p = buf, *end, *nl;
+
+		if (r < 0) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		end = buf + have + r;
+		while ((nl = memchr(p, '\n', (size_t)(end - p))) || (r == 0 && p < end)) {
+			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			struct sock_rec rec;
+			int rc;
+
+			if (header) {
+				header = 0;
+			} else {
+				rc = proto == SP_UNIX ? procnet_parse_unix_line(p, len, &rec)
+						      : procnet_parse_inet_line(p, len, family, &rec);
+				if (rc == 0) {
+					rec.proto = (uint8_t)proto;
+					fn(&rec, arg);
+				} else if (len > 0) {
+					(*malformed)++;
+				}
+			}
+			p += len + (nl != NULL);
+		}
+		have = (size_t)(end - p);
+		if (r == 0)
+			break;
+		memmove(buf, p, have);
+		if (have == SCAN_BUF) {
+			(*malformed)++; /* a line longer than any the kernel writes */
+			have = 0;
+		}
+	}
+	close(fd);
 	return 0;
 }
 
-int procnet_read(const char *proc_root, unsigned proto_mask, int family,
-		 struct sock_list *list)
+int procnet_scan(const char *proc_root, unsigned proto_mask, int family,
+		 procnet_fn fn, void *arg, size_t *malformed)
 {
 	static const struct { enum sock_proto proto; const char *v4, *v6; } files[] = {
 		{ SP_TCP, "tcp", "tcp6" }, { SP_UDP, "udp", "udp6" },
 		{ SP_RAW, "raw", "raw6" },
 	};
-	size_t i;
+	char *buf = malloc(SCAN_BUF);
+	size_t i, bad = 0;
+	int rc = 0;
 
-	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+	if (!buf)
+		abort();
+	for (i = 0; i < sizeof files / sizeof files[0] && rc == 0; i++) {
 		if (!(proto_mask & (1u << files[i].proto)))
 			continue;
-		if (family != 6 && read_one(proc_root, files[i].v4, files[i].proto, 4, list) < 0)
-			return -1;
-		if (family != 4 && read_one(proc_root, files[i].v6, files[i].proto, 6, list) < 0)
-			return -1;
+		if (family != 6)
+			rc = scan_one(proc_root, files[i].v4, files[i].proto, 4, fn, arg, buf, &bad);
+		if (rc == 0 && family != 4)
+			rc = scan_one(proc_root, files[i].v6, files[i].proto, 6, fn, arg, buf, &bad);
 	}
-	if ((proto_mask & (1u << SP_UNIX)) && family == 0 &&
-	    read_one(proc_root, "unix", SP_UNIX, 0, list) < 0)
-		return -1;
-	return 0;
+	if (rc == 0 && (proto_mask & (1u << SP_UNIX)) && family == 0)
+		rc = scan_one(proc_root, "unix", SP_UNIX, 0, fn, arg, buf, &bad);
+	free(buf);
+	if (malformed)
+		*malformed += bad;
+	return rc;
+}
+
+static void append_rec(const struct sock_rec *r, void *arg)
+{
+	struct sock_list *l = arg;
+
+	*list_next(l) = *r;
+	l->n++;
+}
+
+int procnet_read(const char *proc_root, unsigned proto_mask, int family,
+		 struct sock_list *list)
+{
+	return procnet_scan(proc_root, proto_mask, family, append_rec, list, &list->malformed);
 }
 
 void sock_list_free(struct sock_list *list)

@@ -52,6 +52,11 @@ void procnet_parse_text(const char *text, size_t n, enum sock_proto proto,
 int procnet_read(const char *proc_root, unsigned proto_mask, int family,
 		 struct sock_list *list);
 void sock_list_free(struct sock_list *list);
+/* The same files streamed: fn is called for each record as it is parsed,
+ * so nothing is held; malformed lines are added to *malformed. */
+typedef void (*procnet_fn)(const struct sock_rec *r, void *arg);
+int procnet_scan(const char *proc_root, unsigned proto_mask, int family,
+		 procnet_fn fn, void *arg, size_t *malformed);
 
 const char *procnet_state_name(const struct sock_rec *r);
 /* TCP state from a name ("ESTABLISHED", "time-wait", "listen"); -1 if none. */
