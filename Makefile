@@ -9,7 +9,7 @@ MANDIR    = $(PREFIX)/share/man
 COMPDIR   = $(PREFIX)/share/bash-completion/completions
 
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
-ALLCFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -Icmd $(WARN) $(CFLAGS)
+ALLCFLAGS = -pthread -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -Icmd $(WARN) $(CFLAGS)
 
 # Object files go under BUILD so a sanitizer build can sit beside the
 # normal one; BIN is the binary the tests drive.
@@ -59,7 +59,7 @@ fuzz:
 	@mkdir -p build-fuzz
 	@set -e; for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); \
-	  clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -g -O1 \
+	  clang -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -g -O1 \
 	    -fsanitize=fuzzer,address,undefined -o build-fuzz/$$n $$f $(LIB_SRC); \
 	  mkdir -p build-fuzz/corpus-$$n; \
 	  echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \

@@ -77,10 +77,10 @@ kill_pids() {
 	local p i
 	for p in "$@"; do
 		[ -n "$p" ] || continue
-		kill "$p" 2>/dev/null
+		kill "$p" 2>/dev/null || true
 		for i in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
-		kill -9 "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
+		kill -9 "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
 	done
 	return 0
 }
