@@ -1,5 +1,6 @@
 /* main(): the command table, global options and dispatch. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -240,10 +241,23 @@ static int help_command(int argc, char **argv)
 	return EXIT_YES;
 }
 
+/* With 0, 1 or 2 closed, the next socket or file would take its number and
+ * be mistaken for stdin or stdout. */
+static void ensure_std_fds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *c;
 
+	ensure_std_fds();
 	/* Sockets and pipes report EPIPE instead of killing us mid-message. */
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
