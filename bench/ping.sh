@@ -14,7 +14,7 @@ measure() { # label command...: wall, user+sys CPU, last two lines
 	local out t
 	out=$( { /usr/bin/time -f '%e %U %S' "$@" > "$tmp" ; } 2>&1 | tail -n 1)
 	t=($out)
-	printf "  %-44s wall %6.2f s  cpu %6.2f s\n" "${*:2}" "${t[0]}" "$(echo "${t[1]} + ${t[2]}" | bc -l)"
+	printf "  %-44s wall %6.2f s  cpu %6.2f s\n" "$*" "${t[0]}" "$(echo "${t[1]} + ${t[2]}" | bc -l)"
 	grep -E 'packets transmitted|^rtt' "$tmp" | sed 's/^/      /'
 	WALL=${t[0]} CPU=$(echo "${t[1]} + ${t[2]}" | bc -l)
 }
