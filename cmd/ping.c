@@ -499,6 +499,38 @@ static int cmp_float(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A compact histogram of the sorted samples: up to 8 rows, log-spaced
+ * between the smallest and largest round trip. */
+static void print_histogram(const struct ping *p)
+{
+	enum { ROWS = 8, WIDTH = 40 };
+	size_t count[ROWS] = { 0 }, i, most = 0;
+	double lo = p->samples[0], hi = p->samples[p->nsamples - 1], step;
+	int r, rows;
+
+	if (p->nsamples < 2 || hi <= lo)
+		return;
+	if (lo < 1)
+		lo = 1;
+	rows = ROWS;
+	step = log(hi / lo) / rows;
+	if (step <= 0)
+		return;
+	for (i = 0; i < p->nsamples; i++) {
+		double v = p->samples[i] < lo ? lo : p->samples[i];
+		r = (int)(log(v / lo) / step);
+		count[r >= rows ? rows - 1 : r]++;
+	}
+	for (r = 0; r < rows; r++)
+		if (count[r] > most)
+			most = count[r];
+	for (r = 0; r < rows; r++) {
+		int bar = (int)((count[r] * WIDTH + most - 1) / most);
+		printf("  <%9.3f ms |%-*.*s %zu\n", lo * exp(step * (r + 1)) / 1000, WIDTH, bar,
+		       "########################################", count[r]);
+	}
+}
+
 static void summary(struct ping *p)
 {
 	static const struct out_col cols[] = {
@@ -570,9 +602,11 @@ static void summary(struct ping *p)
 		       p->rtt_max / 1000, p->rtt_max % 1000, mdev / 1000, mdev % 1000);
 		/* Beyond iputils, for people only: a script's `tail -1` still
 		 * finds the rtt line. */
-		if (nt_stdout_is_tty())
+		if (nt_stdout_is_tty()) {
 			printf("latency median/p95/jitter = %.3f/%.3f/%.3f ms\n",
 			       median / 1000, p95 / 1000, jitter / 1000);
+			print_histogram(p);
+		}
 	}
 }
 

@@ -234,3 +234,14 @@ NFT
 	[[ "$stderr" == *"setcap cap_net_raw+ep"* ]]
 	[ "${#stderr_lines[@]}" -eq 1 ]
 }
+
+@test "on a terminal: a median/p95/jitter line and an RTT histogram; not in pipes" {
+	need_root; need_cmd script
+	run script -qc "$NETTOOL ping -c 10 -i 0.01 127.0.0.1" /dev/null
+	[ "$status" -eq 0 ]
+	grep -qE '^latency median/p95/jitter = [0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3} ms' <<<"$output"
+	[ "$(grep -cE '^  < +[0-9.]+ ms \|#* +[0-9]+' <<<"$output")" -ge 1 ]
+	run nt ping -c 3 -i 0.01 127.0.0.1
+	! grep -q latency <<<"$output"
+	[[ "${lines[-1]}" == "rtt min/avg/max/mdev = "* ]]
+}
