@@ -2,6 +2,7 @@
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 LDFLAGS  ?=
+LDLIBS   ?= -lm
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 BINDIR    = $(PREFIX)/bin
@@ -31,7 +32,7 @@ SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 all: $(BIN)
 
 $(BIN): $(CMD_OBJ) $(BUILD)/libnettool.a
-	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libnettool.a
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libnettool.a $(LDLIBS)
 
 $(BUILD)/libnettool.a: $(LIB_OBJ)
 	rm -f $@
@@ -43,7 +44,7 @@ $(BUILD)/%.o: %.c $(wildcard lib/*.h) $(wildcard cmd/*.h)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libnettool.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libnettool.a
+	$(CC) $(ALLCFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libnettool.a $(LDLIBS)
 
 unit: $(UNIT_BIN)
 

@@ -47,6 +47,8 @@ int cmd_ipclass(int argc, char **argv);
 extern const char ipclass_usage[];
 int cmd_port(int argc, char **argv);
 extern const char port_usage[];
+int cmd_ping(int argc, char **argv);
+extern const char ping_usage[];
 int cmd_netstat(int argc, char **argv);
 extern const char netstat_usage[];
 

@@ -1,5 +1,6 @@
 /* main(): the command table, global options and dispatch. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 static const struct command commands[] = {
 	{ "ipclass", cmd_ipclass, "IPv4 class and address-range classification", ipclass_usage },
 	{ "port", cmd_port, "well-known port and service lookup, and who uses a port", port_usage },
+	{ "ping", cmd_ping, "ICMP and ICMPv6 echo probe with iputils' output", ping_usage },
 	{ "netstat", cmd_netstat, "socket listing from /proc/net, with owning processes", netstat_usage },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -240,10 +242,23 @@ static int help_command(int argc, char **argv)
 	return EXIT_YES;
 }
 
+/* With 0, 1 or 2 closed, the next socket or file would take its number and
+ * be mistaken for stdin or stdout. */
+static void ensure_std_fds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *c;
 
+	ensure_std_fds();
 	/* Sockets and pipes report EPIPE instead of killing us mid-message. */
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {

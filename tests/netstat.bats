@@ -147,7 +147,7 @@ hold_sockets() {
 @test "--watch prints the handshake and teardown as changes" {
 	hold_sockets
 	out=$BATS_TEST_TMPDIR/watch
-	"$NETTOOL" netstat -tan --port "$LPORT" --watch 0.05 > "$out" &  # not nt: $! must be nettool itself
+	"$NETTOOL" netstat -tan --port "$LPORT" --watch 0.05 > "$out" &
 	W=$!
 	for i in $(seq 1 100); do [ -s "$out" ] && break; sleep 0.05; done
 	kill_pids "$HOLDER"; HOLDER=
