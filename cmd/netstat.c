@@ -511,6 +511,12 @@ static int cmp_key(const void *a, const void *b)
 	return memcmp(x->remote, y->remote, 16);
 }
 
+static void sort_by_key(struct sock_list *l)
+{
+	if (l->n > 1) /* an empty list has no array to hand qsort */
+		qsort(l->v, l->n, sizeof l->v[0], cmp_key);
+}
+
 static void put_time(struct obuf *b)
 {
 	struct timeval tv;
@@ -581,10 +587,11 @@ static int watch(struct netstat *ns)
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESTART; /* a stop mid-write must not fail the write */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	snapshot(ns, old);
-	qsort(old->v, old->n, sizeof old->v[0], cmp_key);
+	sort_by_key(old);
 	if (ns->program)
 		m = procnet_owners(ns->proc);
 	print_list(ns, old, m);
@@ -593,7 +600,7 @@ static int watch(struct netstat *ns)
 		if (nanosleep(&ts, NULL) < 0 && stop_requested)
 			break;
 		snapshot(ns, now);
-		qsort(now->v, now->n, sizeof now->v[0], cmp_key);
+		sort_by_key(now);
 		if (ns->program) {
 			owner_map_free(m);
 			m = procnet_owners(ns->proc);

@@ -703,8 +703,9 @@ int procnet_sockets_of_pid(const char *proc_root, pid_t pid, struct sock_list *l
 		return -1;
 	}
 	/* Sorted inodes: a process may hold thousands of sockets. */
-	qsort(set.v, set.n, sizeof set.v[0], cmp_inode);
-	for (i = 0; i < all.n; i++)
+	if (set.n > 1)
+		qsort(set.v, set.n, sizeof set.v[0], cmp_inode);
+	for (i = 0; i < all.n && set.n; i++)
 		if (all.v[i].inode &&
 		    bsearch(&all.v[i].inode, set.v, set.n, sizeof set.v[0], cmp_inode)) {
 			*list_next(list) = all.v[i];
