@@ -15,6 +15,7 @@
 #include "io.h"
 #include "netio.h"
 #include "out.h"
+#include "owner.h"
 
 const char listen_usage[] =
 	"usage: nettool listen [-4] [-6] [-k] [-b ADDR] [--echo] [--once] [--hex] [--encoding ENC] [--json] tcp|udp PORT\n"
@@ -553,6 +554,23 @@ static void parse_args(struct listen_opts *o, int argc, char **argv)
 	o->spec.port = netio_check_port(argv[1]);
 }
 
+/* Names the process holding the port when /proc shows it. */
+static void address_in_use(const struct listen_opts *o)
+{
+	char who[64];
+	const char *host = o->spec.host;
+
+	if (!host)
+		host = o->spec.family == AF_INET6 ? "[::]" : "0.0.0.0";
+	if (netio_port_owner(o->spec.proto == SOCK_PROTO_UDP, atoi(o->spec.port),
+			     who, sizeof who))
+		nt_die(EXIT_NO, "address %s%s%s:%s in use by %s",
+		       strchr(host, ':') && host[0] != '[' ? "[" : "", host,
+		       strchr(host, ':') && host[0] != '[' ? "]" : "",
+		       o->spec.port, who);
+	nt_die(EXIT_NO, "address %s:%s in use", host, o->spec.port);
+}
+
 int cmd_listen(int argc, char **argv)
 {
 	static struct server s;
@@ -574,6 +592,8 @@ int cmd_listen(int argc, char **argv)
 			nt_usage_error("cannot resolve '%s': %s",
 				       nt_quote(s.o.spec.host ? s.o.spec.host : "", q, sizeof q),
 				       sock_strerror(err));
+		if (err == EADDRINUSE)
+			address_in_use(&s.o);
 		nt_die(EXIT_NO, "cannot listen on %s port %s: %s",
 		       s.o.spec.host ? s.o.spec.host : "*", s.o.spec.port, sock_strerror(err));
 	}

@@ -2,6 +2,7 @@
 #ifndef NETTOOL_NETIO_H
 #define NETTOOL_NETIO_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "enc.h"

@@ -78,11 +78,11 @@ s=socket.create_connection(('127.0.0.1',$P)); time.sleep(20)"
 
 @test "listen tcp: a port in use exits 1 and says so" {
 	P=$(free_port)
-	bg nt listen -b 127.0.0.1 tcp "$P"
+	bg "$NETTOOL" listen -b 127.0.0.1 tcp "$P"
 	wait_tcp_listen "$P"
 	run nt listen -b 127.0.0.1 tcp "$P"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"in use"* ]]
+	[ "$output" = "nettool listen: address 127.0.0.1:$P in use by nettool (pid ${PIDS[0]})" ]
 }
 
 @test "listen udp: datagrams from socat and the notes' sender, GBK decoded" {
