@@ -63,13 +63,20 @@ static int attach_filter(int fd, const struct bpf_prog *prog)
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof fp);
 }
 
-static int link_type_of(int fd, const char *ifname)
+int capsock_link_of(const char *ifname)
 {
 	struct ifreq ifr;
+	if (!ifname)
+		return LINK_ETHERNET;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return LINK_ETHERNET;
 	memset(&ifr, 0, sizeof ifr);
 	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
-		return -1;
+	int r = ioctl(fd, SIOCGIFHWADDR, &ifr);
+	close(fd);
+	if (r < 0)
+		return LINK_ETHERNET;
 	switch (ifr.ifr_hwaddr.sa_family) {
 	case ARPHRD_ETHER: case ARPHRD_LOOPBACK: return LINK_ETHERNET;
 	case ARPHRD_NONE: case ARPHRD_PPP: return LINK_RAW;
@@ -124,9 +131,7 @@ int capsock_open(struct capsock *c, const char *ifname, const struct bpf_prog *p
 			goto fail;
 		}
 		sll.sll_ifindex = (int)idx;
-		int lt = link_type_of(c->fd, ifname);
-		if (lt > 0)
-			c->link = lt;
+		c->link = capsock_link_of(ifname);
 	}
 	if (attach_filter(c->fd, prog) < 0 || setup_ring(c) < 0)
 		goto fail;

@@ -34,6 +34,10 @@ struct capsock {
  * ENODEV: no such interface). */
 int capsock_open(struct capsock *c, const char *ifname, const struct bpf_prog *prog);
 
+/* The LINK_* type a capture on ifname (NULL: all) delivers, so a filter
+ * can be compiled for it before the socket opens. */
+int capsock_link_of(const char *ifname);
+
 /* Called per packet; a nonzero return stops the dispatch. */
 typedef int (*capsock_fn)(void *ctx, const struct cap_packet *p);
 
