@@ -742,6 +742,8 @@ int cmd_capture(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	memset(&cp, 0, sizeof cp);
 	cp.o = &o;
+	/* A wrong filter is a usage error before any file or socket is opened. */
+	compile_or_die(&o, LINK_ETHERNET, &prog);
 	cp.follow = &follow;
 	follow_init(&follow);
 	if (o.json && !o.wfile)
