@@ -1,6 +1,5 @@
 /* Pure packet decoders; see packet.h. Every read is checked against the
  * bytes left, so a truncated or hostile packet only stops decoding. */
-#define _DEFAULT_SOURCE
 #include "packet.h"
 
 #include <arpa/inet.h>

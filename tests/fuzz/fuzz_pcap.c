@@ -1,5 +1,4 @@
 /* The pcap reader on any file contents, each record decoded. */
-#define _DEFAULT_SOURCE
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
