@@ -1,7 +1,6 @@
 /* netstat: the socket table from /proc/net, with owning processes. */
 #define _DEFAULT_SOURCE /* nanosleep, localtime_r */
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,17 +175,22 @@ static int wanted(const struct netstat *ns, const struct sock_rec *r)
 	return 1;
 }
 
-static void snapshot(struct netstat *ns, struct sock_list *l)
+static void keep_wanted(const struct netstat *ns, struct sock_list *l)
 {
 	size_t i, k = 0;
 
-	l->n = 0;
-	if (procnet_read(ns->proc, ns->protos, ns->family, l) < 0)
-		nt_die(EXIT_NO, "cannot read %s/net: %s", ns->proc, strerror(errno));
 	for (i = 0; i < l->n; i++)
 		if (wanted(ns, &l->v[i]))
 			l->v[k++] = l->v[i];
 	l->n = k;
+}
+
+static void snapshot(struct netstat *ns, struct sock_list *l)
+{
+	l->n = 0;
+	if (procnet_read(ns->proc, ns->protos, ns->family, l) < 0)
+		nt_die(EXIT_NO, "cannot read %s/net: %s", ns->proc, strerror(errno));
+	keep_wanted(ns, l);
 }
 
 /* ---- service names -------------------------------------------------------- */
@@ -421,66 +425,33 @@ static void print_list(struct netstat *ns, const struct sock_list *l, struct own
 	}
 }
 
-static int flush_output(struct netstat *ns)
-{
-	if (ns->json)
-		return fflush(stdout) == 0 ? 0 : -1;
-	return obuf_flush(&ns->ob);
-}
-
+/* The one-shot listing streams: each record is printed as it is parsed,
+ * so tens of thousands of sockets cost no more memory than one. */
 struct stream { struct netstat *ns; struct owner_map *m; };
 
-static void print_one(const struct sock_rec *r, void *arg)
+static int print_if_wanted(const struct sock_rec *r, void *arg)
 {
 	struct stream *st = arg;
 	const struct owner *who;
 
 	if (!wanted(st->ns, r))
-		return;
+		return 0;
 	who = st->m ? owner_lookup(st->m, r->inode) : NULL;
 	if (st->ns->json)
 		put_json(st->ns, r, who, NULL, NULL);
 	else
 		put_row(st->ns, r, who, NULL);
+	return st->ns->ob.err != 0; /* stdout gone: stop reading */
 }
 
-static void *build_owners(void *proc_root)
+static void print_stream(struct netstat *ns, struct owner_map *m)
 {
-	return procnet_owners(proc_root);
-}
-
-/* The plain listing: each socket printed as it is parsed, nothing held.
- * With -p the owner map (one readlink per open file on the system) is
- * built on the other core while the kernel writes /proc/net for us. */
-static int print_streamed(struct netstat *ns)
-{
-	struct stream st = { ns, NULL };
-	struct sock_list l = { 0 };
-	pthread_t tid;
-	void *map;
-	size_t i;
-	int rc, threaded;
+	struct stream st = { ns, m };
 
 	if (!ns->json)
 		put_header(ns);
-	if (!ns->program) {
-		if (procnet_scan(ns->proc, ns->protos, ns->family, print_one, &st, NULL) < 0)
-			nt_die(EXIT_NO, "cannot read %s/net: %s", ns->proc, strerror(errno));
-		return flush_output(ns);
-	}
-	threaded = pthread_create(&tid, NULL, build_owners, (void *)ns->proc) == 0;
-	if (procnet_read(ns->proc, ns->protos, ns->family, &l) < 0)
+	if (procnet_scan(ns->proc, ns->protos, ns->family, print_if_wanted, &st, NULL) < 0)
 		nt_die(EXIT_NO, "cannot read %s/net: %s", ns->proc, strerror(errno));
-	if (threaded && pthread_join(tid, &map) == 0)
-		st.m = map;
-	else
-		st.m = procnet_owners(ns->proc);
-	for (i = 0; i < l.n; i++)
-		print_one(&l.v[i], &st);
-	rc = flush_output(ns);
-	owner_map_free(st.m);
-	sock_list_free(&l);
-	return rc;
 }
 
 /* ---- -s: counts per protocol and state ------------------------------------ */
@@ -540,6 +511,12 @@ static int cmp_key(const void *a, const void *b)
 	return memcmp(x->remote, y->remote, 16);
 }
 
+static void sort_by_key(struct sock_list *l)
+{
+	if (l->n > 1) /* an empty list has no array to hand qsort */
+		qsort(l->v, l->n, sizeof l->v[0], cmp_key);
+}
+
 static void put_time(struct obuf *b)
 {
 	struct timeval tv;
@@ -595,6 +572,13 @@ static void diff(struct netstat *ns, const struct sock_list *old, const struct s
 	}
 }
 
+static int flush_output(struct netstat *ns)
+{
+	if (ns->json)
+		return fflush(stdout) == 0 ? 0 : -1;
+	return obuf_flush(&ns->ob);
+}
+
 static int watch(struct netstat *ns)
 {
 	struct sock_list a = { 0 }, b = { 0 }, *old = &a, *now = &b, *t;
@@ -603,10 +587,11 @@ static int watch(struct netstat *ns)
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESTART; /* a stop mid-write must not fail the write */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	snapshot(ns, old);
-	qsort(old->v, old->n, sizeof old->v[0], cmp_key);
+	sort_by_key(old);
 	if (ns->program)
 		m = procnet_owners(ns->proc);
 	print_list(ns, old, m);
@@ -615,7 +600,7 @@ static int watch(struct netstat *ns)
 		if (nanosleep(&ts, NULL) < 0 && stop_requested)
 			break;
 		snapshot(ns, now);
-		qsort(now->v, now->n, sizeof now->v[0], cmp_key);
+		sort_by_key(now);
 		if (ns->program) {
 			owner_map_free(m);
 			m = procnet_owners(ns->proc);
@@ -635,6 +620,7 @@ int cmd_netstat(int argc, char **argv)
 {
 	struct netstat ns;
 	struct sock_list l = { 0 };
+	struct owner_map *m = NULL;
 	const char *proc = getenv("NETTOOL_PROC");
 	int rc;
 
@@ -656,7 +642,17 @@ int cmd_netstat(int argc, char **argv)
 			snapshot(&ns, &l);
 			rc = print_stats(&ns, &l);
 		} else {
-			rc = print_streamed(&ns);
+			if (ns.program) {
+				/* the owner pass overlaps the reading */
+				if (procnet_read_owned(ns.proc, ns.protos, ns.family, &l, &m) < 0)
+					nt_die(EXIT_NO, "cannot read %s/net: %s", ns.proc,
+					       strerror(errno));
+				keep_wanted(&ns, &l);
+				print_list(&ns, &l, m);
+			} else {
+				print_stream(&ns, NULL);
+			}
+			rc = flush_output(&ns);
 		}
 	}
 	if (ns.out && out_close(ns.out) < 0)
@@ -664,6 +660,7 @@ int cmd_netstat(int argc, char **argv)
 	if (rc < 0 && (ns.ob.err ? ns.ob.err : errno) != EPIPE)
 		nt_die(EXIT_NO, "write error on standard output: %s",
 		       strerror(ns.ob.err ? ns.ob.err : errno));
+	owner_map_free(m);
 	sock_list_free(&l);
 	obuf_free(&ns.ob);
 	svc_free(&ns.db);

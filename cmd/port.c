@@ -108,7 +108,7 @@ static void parse_query(const char *arg, struct query *q)
 		nt_usage_error("'%s' is not a port or service name", nt_quote(arg, qb, sizeof qb));
 	memcpy(buf, arg, n);
 	buf[n] = '\0';
-	if ((buf[0] >= '0' && buf[0] <= '9') || buf[0] == '-') {
+	if ((buf[0] >= '0' && buf[0] <= '9') || (buf[0] == '-' && buf[1] >= '0' && buf[1] <= '9')) {
 		e = num_parse_port(buf, 1, &port);
 		if (e == NUM_RANGE)
 			nt_usage_error("port '%s' is out of range (1-65535)", nt_quote(buf, qb, sizeof qb));
@@ -226,6 +226,8 @@ static int who(struct port_ctx *c, struct out *o, const struct query *qs, int nq
 	owner_map_free(m);
 	sock_list_free(&l);
 	(void)c;
+	if (!shown)
+		nt_warn("no local socket uses %s", nq == 1 ? "that port" : "those ports");
 	return shown ? EXIT_YES : EXIT_NO;
 }
 

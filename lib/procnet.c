@@ -1,8 +1,8 @@
-#define _DEFAULT_SOURCE /* DT_DIR, readlinkat dirent helpers */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,14 +89,13 @@ static int take_addr_port(const char **pp, const char *e, int family,
 	for (i = 0; i < words; i++) {
 		uint32_t w = 0;
 		int k, d;
-		if (e - *pp < 8)
-			return -1;
+		/* Exactly eight digits per word: IPv6 runs four words together. */
 		for (k = 0; k < 8; k++) {
-			if ((d = hexval((*pp)[k])) < 0)
+			if (*pp >= e || (d = hexval(**pp)) < 0)
 				return -1;
 			w = w << 4 | (uint32_t)d;
+			(*pp)++;
 		}
-		*pp += 8;
 		memcpy(addr + 4 * i, &w, 4);
 	}
 	if (take_char(pp, e, ':') < 0 || take_hex(pp, e, 4, &v) < 0)
@@ -245,99 +244,125 @@ void procnet_parse_text(const char *text, size_t n, enum sock_proto proto,
 
 /* ---- reading the files --------------------------------------------------- */
 
-#define SCAN_BUF (1u << 20)
+/* The files of one scan, opened before any record is delivered so a
+ * missing file fails the scan before anything has been printed. */
+struct scan_file { int fd; enum sock_proto proto; int family; };
 
-/* Streams one file through a fixed buffer: no copy of the whole table is
- * ever held, which matters with tens of thousands of sockets. */
-static int scan_one(const char *proc_root, const char *file, enum sock_proto proto,
-		    int family, procnet_fn fn, void *arg, char *buf, size_t *malformed)
+static int parse_one(const char *line, size_t len, const struct scan_file *f,
+		     struct sock_rec *r)
 {
-	char path[4096];
+	int rc = f->proto == SP_UNIX ? procnet_parse_unix_line(line, len, r)
+				     : procnet_parse_inet_line(line, len, f->family, r);
+	r->proto = (uint8_t)f->proto;
+	return rc;
+}
+
+/* Streams one file through a fixed buffer: the kernel hands out about a
+ * page per read() however much we ask for, and a buffer that grows with
+ * the file costs page faults that cat does not pay. */
+static int scan_fd(const struct scan_file *f, char *buf, size_t cap,
+		   procnet_fn fn, void *arg, size_t *malformed)
+{
 	size_t have = 0;
-	int fd, header = 1;
+	int header = 1, skipping = 0, eof = 0;
 
-	snprintf(path, sizeof path, "%s/net/%s", proc_root, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT && family == 6 ? 0 : -1;
-	for (;;) {
-		ssize_t r = io_read(fd, buf + have, SCAN_BUF - have);
-		char *p = buf, *end, *nl;
+	while (!eof) {
+		ssize_t r = io_read(f->fd, buf + have, cap - have);
+		const char *p = buf, *e;
 
-		if (r < 0) {
-			int saved = errno;
-			close(fd);
-			errno = saved;
+		if (r < 0)
 			return -1;
-		}
-		end = buf + have + r;
-		while ((nl = memchr(p, '\n', (size_t)(end - p))) || (r == 0 && p < end)) {
-			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		eof = r == 0;
+		have += (size_t)r;
+		e = buf + have;
+		for (;;) {
+			const char *nl = memchr(p, '\n', (size_t)(e - p));
 			struct sock_rec rec;
-			int rc;
+			size_t len;
 
-			if (header) {
-				header = 0;
-			} else {
-				rc = proto == SP_UNIX ? procnet_parse_unix_line(p, len, &rec)
-						      : procnet_parse_inet_line(p, len, family, &rec);
-				if (rc == 0) {
-					rec.proto = (uint8_t)proto;
-					fn(&rec, arg);
-				} else if (len > 0) {
-					(*malformed)++;
-				}
+			if (!nl && !(eof && p < e))
+				break;
+			len = nl ? (size_t)(nl - p) : (size_t)(e - p);
+			if (header || skipping) {
+				header = skipping = 0;
+			} else if (parse_one(p, len, f, &rec) == 0) {
+				if (fn(&rec, arg))
+					return 0;
+			} else if (len > 0) {
+				(*malformed)++;
 			}
 			p += len + (nl != NULL);
 		}
-		have = (size_t)(end - p);
-		if (r == 0)
-			break;
-		memmove(buf, p, have);
-		if (have == SCAN_BUF) {
-			(*malformed)++; /* a line longer than any the kernel writes */
+		if (p == buf && have == cap) {
+			/* a line longer than any the kernel writes: skip it */
+			(*malformed)++;
+			skipping = 1;
 			have = 0;
+			continue;
 		}
+		have = (size_t)(e - p);
+		memmove(buf, p, have);
 	}
-	close(fd);
 	return 0;
 }
 
 int procnet_scan(const char *proc_root, unsigned proto_mask, int family,
 		 procnet_fn fn, void *arg, size_t *malformed)
 {
-	static const struct { enum sock_proto proto; const char *v4, *v6; } files[] = {
+	static const struct { enum sock_proto proto; const char *v4, *v6; } names[] = {
 		{ SP_TCP, "tcp", "tcp6" }, { SP_UDP, "udp", "udp6" },
 		{ SP_RAW, "raw", "raw6" },
 	};
-	char *buf = malloc(SCAN_BUF);
-	size_t i, bad = 0;
-	int rc = 0;
+	struct scan_file files[7];
+	size_t nfiles = 0, i, dummy = 0, cap = 1 << 18;
+	char path[4096], *buf;
+	int rc = 0, saved;
 
-	if (!buf)
-		abort();
-	for (i = 0; i < sizeof files / sizeof files[0] && rc == 0; i++) {
-		if (!(proto_mask & (1u << files[i].proto)))
+	if (!malformed)
+		malformed = &dummy;
+	for (i = 0; i < 7 && rc == 0; i++) {
+		enum sock_proto proto = i < 6 ? names[i / 2].proto : SP_UNIX;
+		int fam = i < 6 ? (i % 2 ? 6 : 4) : 0;
+		const char *name = i < 6 ? (i % 2 ? names[i / 2].v6 : names[i / 2].v4) : "unix";
+
+		if (!(proto_mask & (1u << proto)))
 			continue;
-		if (family != 6)
-			rc = scan_one(proc_root, files[i].v4, files[i].proto, 4, fn, arg, buf, &bad);
-		if (rc == 0 && family != 4)
-			rc = scan_one(proc_root, files[i].v6, files[i].proto, 6, fn, arg, buf, &bad);
+		if (proto != SP_UNIX && family && family != fam)
+			continue;
+		if (proto == SP_UNIX && family)
+			continue;
+		snprintf(path, sizeof path, "%s/net/%s", proc_root, name);
+		files[nfiles].fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (files[nfiles].fd < 0) {
+			if (errno == ENOENT && fam == 6)
+				continue; /* IPv6 is off: no sockets, not an error */
+			rc = -1;
+			break;
+		}
+		files[nfiles].proto = proto;
+		files[nfiles].family = fam;
+		nfiles++;
 	}
-	if (rc == 0 && (proto_mask & (1u << SP_UNIX)) && family == 0)
-		rc = scan_one(proc_root, "unix", SP_UNIX, 0, fn, arg, buf, &bad);
+	buf = rc == 0 ? malloc(cap) : NULL;
+	if (rc == 0 && !buf)
+		abort();
+	for (i = 0; i < nfiles && rc == 0; i++)
+		rc = scan_fd(&files[i], buf, cap, fn, arg, malformed);
+	saved = errno;
+	for (i = 0; i < nfiles; i++)
+		close(files[i].fd);
 	free(buf);
-	if (malformed)
-		*malformed += bad;
+	errno = saved;
 	return rc;
 }
 
-static void append_rec(const struct sock_rec *r, void *arg)
+static int append_rec(const struct sock_rec *r, void *arg)
 {
 	struct sock_list *l = arg;
 
 	*list_next(l) = *r;
 	l->n++;
+	return 0;
 }
 
 int procnet_read(const char *proc_root, unsigned proto_mask, int family,
@@ -607,23 +632,30 @@ int procnet_find_port_owner(const char *proc_root, enum sock_proto proto,
 	struct sock_list l = { 0 };
 	struct owner_map *m;
 	size_t i;
-	int found = 0;
+	int found = 0, pass;
 
+	if (proto != SP_TCP && proto != SP_UDP) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (procnet_read(proc_root, 1u << proto, 0, &l) < 0)
 		return -1;
 	m = procnet_owners(proc_root);
-	for (i = 0; i < l.n && !found; i++) {
-		const struct owner *o;
-		if (l.v[i].lport != port)
-			continue;
-		if (proto == SP_TCP && l.v[i].state != TS_LISTEN)
-			continue;
-		o = owner_lookup(m, l.v[i].inode);
-		if (o) {
-			*who = *o;
-			found = 1;
+	/* A listener is the usual culprit; any other socket bound to the
+	 * port (a connection, a bound but idle socket) is the second pick. */
+	for (pass = 0; pass < 2 && !found; pass++)
+		for (i = 0; i < l.n && !found; i++) {
+			const struct owner *o;
+			if (l.v[i].lport != port)
+				continue;
+			if (proto == SP_TCP && pass == 0 && l.v[i].state != TS_LISTEN)
+				continue;
+			o = owner_lookup(m, l.v[i].inode);
+			if (o) {
+				*who = *o;
+				found = 1;
+			}
 		}
-	}
 	owner_map_free(m);
 	sock_list_free(&l);
 	return found;
@@ -646,13 +678,19 @@ static void add_inode(unsigned long inode, void *arg)
 	s->v[s->n++] = inode;
 }
 
+static int cmp_inode(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+	return x < y ? -1 : x > y;
+}
+
 int procnet_sockets_of_pid(const char *proc_root, pid_t pid, struct sock_list *list)
 {
 	struct inode_set set = { 0 };
 	struct sock_list all = { 0 };
 	char path[4096];
 	int pid_dirfd;
-	size_t i, j;
+	size_t i;
 
 	snprintf(path, sizeof path, "%s/%ld", proc_root, (long)pid);
 	pid_dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -664,14 +702,46 @@ int procnet_sockets_of_pid(const char *proc_root, pid_t pid, struct sock_list *l
 		free(set.v);
 		return -1;
 	}
-	for (i = 0; i < all.n; i++)
-		for (j = 0; j < set.n; j++)
-			if (all.v[i].inode == set.v[j]) {
-				*list_next(list) = all.v[i];
-				list->n++;
-				break;
-			}
+	/* Sorted inodes: a process may hold thousands of sockets. */
+	if (set.n > 1)
+		qsort(set.v, set.n, sizeof set.v[0], cmp_inode);
+	for (i = 0; i < all.n && set.n; i++)
+		if (all.v[i].inode &&
+		    bsearch(&all.v[i].inode, set.v, set.n, sizeof set.v[0], cmp_inode)) {
+			*list_next(list) = all.v[i];
+			list->n++;
+		}
 	free(set.v);
 	sock_list_free(&all);
 	return 0;
+}
+
+/* ---- both at once ----------------------------------------------------------- */
+
+struct owners_job { const char *proc_root; struct owner_map *m; };
+
+static void *owners_thread(void *arg)
+{
+	struct owners_job *job = arg;
+
+	job->m = procnet_owners(job->proc_root);
+	return NULL;
+}
+
+int procnet_read_owned(const char *proc_root, unsigned proto_mask, int family,
+		       struct sock_list *list, struct owner_map **owners)
+{
+	struct owners_job job = { proc_root, NULL };
+	pthread_t t;
+	int threaded = pthread_create(&t, NULL, owners_thread, &job) == 0;
+	int rc = procnet_read(proc_root, proto_mask, family, list);
+	int saved = errno;
+
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		job.m = procnet_owners(proc_root); /* no thread to be had: in turn */
+	*owners = job.m;
+	errno = saved;
+	return rc;
 }

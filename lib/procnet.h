@@ -51,12 +51,14 @@ void procnet_parse_text(const char *text, size_t n, enum sock_proto proto,
  * an error). */
 int procnet_read(const char *proc_root, unsigned proto_mask, int family,
 		 struct sock_list *list);
-void sock_list_free(struct sock_list *list);
-/* The same files streamed: fn is called for each record as it is parsed,
- * so nothing is held; malformed lines are added to *malformed. */
-typedef void (*procnet_fn)(const struct sock_rec *r, void *arg);
+/* The same files streamed: fn gets each record (valid only during the
+ * call) and stops the scan by returning nonzero. Every file is opened
+ * before the first record, so a missing one fails before any output.
+ * malformed (may be NULL) counts lines that did not parse. */
+typedef int (*procnet_fn)(const struct sock_rec *r, void *arg);
 int procnet_scan(const char *proc_root, unsigned proto_mask, int family,
 		 procnet_fn fn, void *arg, size_t *malformed);
+void sock_list_free(struct sock_list *list);
 
 const char *procnet_state_name(const struct sock_rec *r);
 /* TCP state from a name ("ESTABLISHED", "time-wait", "listen"); -1 if none. */
@@ -71,11 +73,24 @@ struct owner_map *procnet_owners(const char *proc_root);
 const struct owner *owner_lookup(const struct owner_map *m, unsigned long inode);
 void owner_map_free(struct owner_map *m);
 
-/* Which process holds local port `port` of protocol SP_TCP (listening) or
- * SP_UDP: fills *who and returns 1, 0 if none found, -1 on error. */
+/* procnet_read and procnet_owners at the same time: the /proc/PID/fd pass
+ * runs on a second thread while /proc/net is read (one after the other if
+ * no thread can be made). *owners is always set; free it with
+ * owner_map_free. Returns procnet_read's result. */
+int procnet_read_owned(const char *proc_root, unsigned proto_mask, int family,
+		       struct sock_list *list, struct owner_map **owners);
+
+/* Which process holds local port `port` (host order) of protocol SP_TCP or
+ * SP_UDP, IPv4 or IPv6 -- for "address in use by python3 (pid 4242)". A TCP
+ * listener is preferred, then any other socket bound to the port. Fills
+ * *who and returns 1; 0 if no process we can see holds it; -1 with errno on
+ * error (a /proc/net file unreadable, proto not TCP/UDP). */
 int procnet_find_port_owner(const char *proc_root, enum sock_proto proto,
 			    uint16_t port, struct owner *who);
-/* The inet sockets (TCP and UDP) a process holds, appended to list. */
+/* The TCP and UDP sockets (IPv4 and IPv6) process pid holds, appended to
+ * list: local/remote address and port, proto, state -- for capture --pid.
+ * Returns 0, or -1 with errno if the process or /proc/net cannot be read.
+ * Free the list with sock_list_free. */
 int procnet_sockets_of_pid(const char *proc_root, pid_t pid, struct sock_list *list);
 
 #endif

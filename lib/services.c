@@ -217,6 +217,21 @@ int svc_load(struct svc_db *db, const char *path)
 	return 0;
 }
 
+static int names_it(const struct svc_entry *s, const char *name);
+
+static void add_alias(struct svc_entry *s, const char *name)
+{
+	if (!name || names_it(s, name) || s->naliases == SVC_MAX_ALIASES)
+		return;
+	s->aliases[s->naliases++] = dupn(name, strlen(name));
+}
+
+static void merge_names(struct svc_entry *s, const char *name, const char *alias)
+{
+	add_alias(s, name);
+	add_alias(s, alias);
+}
+
 void svc_add_builtin(struct svc_db *db)
 {
 	size_t i, j, have = db->n;
@@ -227,8 +242,12 @@ void svc_add_builtin(struct svc_db *db)
 		for (j = 0; j < have && !known; j++)
 			known = db->v[j].port == builtin[i].port &&
 				db->v[j].proto == builtin[i].proto;
-		if (known)
+		if (known) {
+			/* The file's entry stays; its names gain ours ("rdp" for
+			 * ms-wbt-server) so both spellings find the port. */
+			merge_names(&db->v[j - 1], builtin[i].name, builtin[i].alias);
 			continue;
+		}
 		s = db_next(db);
 		s->name = dupn(builtin[i].name, strlen(builtin[i].name));
 		s->port = builtin[i].port;

@@ -67,7 +67,12 @@ S
 	printf 'notredis 6379/tcp\n' > "$BATS_TEST_TMPDIR/s2"
 	NETTOOL_SERVICES=$BATS_TEST_TMPDIR/s2 run nt port 6379
 	grep -qE '^ *6379 +tcp +notredis' <<<"$output"
-	! grep -q ' redis' <<<"$output"
+	# the built-in name survives only as an alias of the file's entry
+	NETTOOL_SERVICES=$BATS_TEST_TMPDIR/s2 run nt port --json 6379
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 1 ]
+	[ "$(json_field service)" = notredis ]
+	[ "$(json_field source)" = "services file" ]
+	[ "$(json_field aliases)" = '["redis"]' ]
 }
 
 @test "a missing services file named by NETTOOL_SERVICES is an error" {
