@@ -38,7 +38,8 @@ time.sleep(1.5)  # let every capture open its socket
 client = subprocess.run(["iperf3", "-c", "127.0.0.1", "-p", str(port), "-t", str(secs)],
                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 rate = [l for l in client.stdout.splitlines() if "sender" in l]
-print("iperf3 over lo for %d s: %s" % (secs, rate[0].split("  ")[-3].strip() if rate else "?"))
+m = re.search(r"([\d.]+ [KMG]?bits/sec)", rate[0]) if rate else None
+print("iperf3 over lo for %d s: %s" % (secs, m.group(1) if m else "?"))
 time.sleep(1)
 results = {}
 for label, p, err in procs:
@@ -58,6 +59,6 @@ def ratio(a, b):
 for n, t in (("nettool capture -w /dev/null", "tcpdump -w /dev/null"),
              ("nettool capture > /dev/null", "tcpdump -n > /dev/null")):
     a, b = results[n], results[t]
-    print("  ratio %s / %s: cpu %s, drops %d vs %d, captured %d vs %d" %
-          (n.split(" ", 2)[2], t.split(" ", 1)[1], ratio(a[2], b[2]), a[1], b[1], a[0], b[0]))
+    print("  ratio nettool/tcpdump (%s): cpu %s, drops %d vs %d, captured %d vs %d" %
+          (n.split(" ", 2)[2], ratio(a[2], b[2]), a[1], b[1], a[0], b[0]))
 PY
