@@ -55,5 +55,9 @@ int cmd_ping(int argc, char **argv);
 extern const char ping_usage[];
 int cmd_netstat(int argc, char **argv);
 extern const char netstat_usage[];
+int cmd_ifaces(int argc, char **argv);
+extern const char ifaces_usage[];
+int cmd_capture(int argc, char **argv);
+extern const char capture_usage[];
 
 #endif

@@ -1,0 +1,138 @@
+/* pcap reader and writer; see pcap.h. Records are written in host byte
+ * order with the matching magic, as libpcap does. */
+#include "pcap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAGIC_USEC = 0xa1b2c3d4u, MAGIC_NSEC = 0xa1b23c4du };
+
+struct file_header {
+	uint32_t magic;
+	uint16_t major, minor;
+	int32_t thiszone;
+	uint32_t sigfigs, snaplen, linktype;
+};
+
+struct record_header {
+	uint32_t sec, frac, caplen, wirelen;
+};
+
+int pcap_writer_open(struct pcap_writer *w, int fd, int link, int nsec)
+{
+	struct file_header h = { nsec ? MAGIC_NSEC : MAGIC_USEC, 2, 4, 0, 0,
+				 PCAP_SNAPLEN, (uint32_t)link };
+	w->nsec = nsec;
+	if (obuf_init(&w->out, fd, 1 << 20) < 0)
+		return -1;
+	return obuf_put(&w->out, &h, sizeof h);
+}
+
+int pcap_write(struct pcap_writer *w, int64_t sec, long nsec,
+	       const uint8_t *data, size_t caplen, size_t wirelen)
+{
+	if (caplen > PCAP_SNAPLEN)
+		caplen = PCAP_SNAPLEN;
+	struct record_header r = { (uint32_t)sec, (uint32_t)(w->nsec ? nsec : nsec / 1000),
+				   (uint32_t)caplen, (uint32_t)wirelen };
+	if (obuf_put(&w->out, &r, sizeof r) < 0)
+		return -1;
+	return obuf_put(&w->out, data, caplen);
+}
+
+int pcap_writer_close(struct pcap_writer *w)
+{
+	int rc = obuf_flush(&w->out);
+	int err = w->out.err;
+	obuf_free(&w->out);
+	w->out.err = err;
+	return rc;
+}
+
+static uint32_t swap32(uint32_t v)
+{
+	return v >> 24 | (v >> 8 & 0xff00) | (v << 8 & 0xff0000) | v << 24;
+}
+
+/* 0 when n bytes were read, PCAP_EOF at a clean end, else an error. */
+static enum pcap_err read_exact(FILE *fp, void *buf, size_t n, int eof_ok)
+{
+	size_t got = fread(buf, 1, n, fp);
+	if (got == n)
+		return PCAP_OK;
+	if (ferror(fp))
+		return PCAP_IO;
+	return got == 0 && eof_ok ? PCAP_EOF : PCAP_TRUNCATED;
+}
+
+enum pcap_err pcap_reader_open(struct pcap_reader *r, FILE *fp)
+{
+	struct file_header h;
+	memset(r, 0, sizeof *r);
+	r->fp = fp;
+	enum pcap_err e = read_exact(fp, &h, sizeof h, 0);
+	if (e != PCAP_OK)
+		return e == PCAP_TRUNCATED ? PCAP_BAD_MAGIC : e;
+	if (h.magic == MAGIC_USEC || h.magic == MAGIC_NSEC) {
+		r->nsec = h.magic == MAGIC_NSEC;
+	} else if (swap32(h.magic) == MAGIC_USEC || swap32(h.magic) == MAGIC_NSEC) {
+		r->swapped = 1;
+		r->nsec = swap32(h.magic) == MAGIC_NSEC;
+		h.snaplen = swap32(h.snaplen);
+		h.linktype = swap32(h.linktype);
+	} else {
+		return PCAP_BAD_MAGIC;
+	}
+	/* Trust no snapshot length beyond what any capture uses. */
+	r->snaplen = h.snaplen == 0 || h.snaplen > PCAP_SNAPLEN ? PCAP_SNAPLEN : h.snaplen;
+	r->link = (int)(h.linktype & 0x0fffffff);
+	r->buf = malloc(PCAP_SNAPLEN);
+	if (!r->buf)
+		return PCAP_IO;
+	return PCAP_OK;
+}
+
+enum pcap_err pcap_read(struct pcap_reader *r, struct pcap_record *rec)
+{
+	struct record_header h;
+	enum pcap_err e = read_exact(r->fp, &h, sizeof h, 1);
+	if (e != PCAP_OK)
+		return e;
+	if (r->swapped) {
+		h.sec = swap32(h.sec);
+		h.frac = swap32(h.frac);
+		h.caplen = swap32(h.caplen);
+		h.wirelen = swap32(h.wirelen);
+	}
+	if (h.caplen > PCAP_SNAPLEN)
+		return PCAP_BAD_RECORD;
+	e = read_exact(r->fp, r->buf, h.caplen, 0);
+	if (e != PCAP_OK)
+		return e == PCAP_EOF ? PCAP_TRUNCATED : e;
+	rec->sec = h.sec;
+	rec->nsec = r->nsec ? (long)(h.frac % 1000000000u) : (long)(h.frac % 1000000u) * 1000;
+	rec->caplen = h.caplen;
+	rec->wirelen = h.wirelen < h.caplen ? h.caplen : h.wirelen;
+	rec->data = r->buf;
+	return PCAP_OK;
+}
+
+void pcap_reader_close(struct pcap_reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+}
+
+const char *pcap_strerror(enum pcap_err e)
+{
+	switch (e) {
+	case PCAP_OK: return "no error";
+	case PCAP_EOF: return "end of file";
+	case PCAP_IO: return strerror(errno);
+	case PCAP_BAD_MAGIC: return "not a pcap file (bad magic number)";
+	case PCAP_BAD_RECORD: return "record longer than 262144 bytes";
+	case PCAP_TRUNCATED: return "file ends inside a record";
+	}
+	return "unknown error";
+}

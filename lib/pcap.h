@@ -1,0 +1,55 @@
+/* pcap files (the classic libpcap format, microsecond or nanosecond
+ * stamps, either byte order): a buffered writer and a reader. */
+#ifndef NETTOOL_PCAP_H
+#define NETTOOL_PCAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "io.h"
+
+enum { PCAP_SNAPLEN = 262144 };
+
+enum pcap_err {
+	PCAP_OK = 0,
+	PCAP_EOF,       /* clean end of file */
+	PCAP_IO,        /* read or write failed: errno says why */
+	PCAP_BAD_MAGIC, /* not a pcap file */
+	PCAP_BAD_RECORD,/* a record longer than the snapshot length */
+	PCAP_TRUNCATED, /* the file ends inside a record */
+};
+
+struct pcap_writer {
+	struct obuf out;
+	int nsec;
+};
+
+/* Writes the file header to fd; nsec chooses nanosecond stamps. */
+int pcap_writer_open(struct pcap_writer *w, int fd, int link, int nsec);
+int pcap_write(struct pcap_writer *w, int64_t sec, long nsec,
+	       const uint8_t *data, size_t caplen, size_t wirelen);
+/* Flushes and frees; returns -1 if any write failed (errno in w->out.err). */
+int pcap_writer_close(struct pcap_writer *w);
+
+struct pcap_reader {
+	FILE *fp;
+	int swapped, nsec;
+	uint32_t snaplen;
+	int link;
+	uint8_t *buf;
+};
+
+struct pcap_record {
+	int64_t sec;
+	long nsec;
+	size_t caplen, wirelen;
+	const uint8_t *data; /* valid until the next read */
+};
+
+enum pcap_err pcap_reader_open(struct pcap_reader *r, FILE *fp);
+enum pcap_err pcap_read(struct pcap_reader *r, struct pcap_record *rec);
+void pcap_reader_close(struct pcap_reader *r);
+const char *pcap_strerror(enum pcap_err e);
+
+#endif

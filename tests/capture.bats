@@ -1,0 +1,280 @@
+#!/usr/bin/env bats
+# capture: live capture on loopback (root), pcap files, filters, output forms.
+# Every capture filters by a port or address this test picked, so other
+# loopback traffic on the machine does not disturb it; -c and a bounded
+# wait keep every capture from hanging.
+load helper
+
+FIX="$BATS_TEST_DIRNAME/fixtures"
+
+setup() {
+	CAP_PID= PEER_PIDS=()
+	TMP=$(mktemp -d)
+}
+
+teardown() {
+	kill_pids "$CAP_PID" "${PEER_PIDS[@]}"
+	rm -rf "$TMP"
+}
+
+# start_capture ARGS...: nettool capture in the background, stdout and
+# stderr to $TMP/out and $TMP/err; returns once its socket is bound.
+start_capture() {
+	need_root
+	"$NETTOOL" capture "$@" >"$TMP/out" 2>"$TMP/err" &
+	CAP_PID=$!
+	local i l ino
+	for i in $(seq 1 100); do
+		for l in /proc/$CAP_PID/fd/*; do
+			ino=$(readlink "$l" 2>/dev/null | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p')
+			[ -n "$ino" ] || continue
+			awk -v ino="$ino" '$4 == "0003" && $9 == ino {f=1} END {exit !f}' /proc/net/packet && return 0
+		done
+		kill -0 "$CAP_PID" 2>/dev/null || { cat "$TMP/err"; return 1; }
+		sleep 0.05
+	done
+	echo "capture never bound its socket"; return 1
+}
+
+# Waits (bounded, 10 s) for the capture to end by itself (-c reached).
+wait_capture() {
+	local i
+	for i in $(seq 1 200); do
+		kill -0 "$CAP_PID" 2>/dev/null || { wait "$CAP_PID"; CAP_STATUS=$?; CAP_PID=; return 0; }
+		sleep 0.05
+	done
+	echo "capture did not end"; cat "$TMP/out"; return 1
+}
+
+# A 127.x.y.z address of this test run alone (all of 127/8 is loopback).
+own_loopback() {
+	echo "127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1)).$((RANDOM % 250 + 1))"
+}
+
+udp_send() { # ADDR PORT MESSAGE
+	python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(sys.argv[3].encode(), (sys.argv[1], int(sys.argv[2])))' "$@"
+}
+
+tcp_poke() { # PORT [ADDR]: a connection attempt (answered, or refused by RST)
+	python3 -c 'import socket,sys
+try: socket.create_connection((sys.argv[2], int(sys.argv[1])), timeout=2)
+except OSError: pass' "$1" "${2:-127.0.0.1}"
+}
+
+@test "capture: usage errors name the bad value and exit 2" {
+	run --separate-stderr nt capture -c 0
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "nettool capture: count '0'"* ]]
+	run --separate-stderr nt capture -r /nonexistent/x.pcap
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "nettool capture: cannot read '/nonexistent/x.pcap'"* ]]
+	run --separate-stderr nt capture -r /dev/null tcp prot 80
+	[ "$status" -eq 2 ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ "$stderr" == *"prot"* ]]
+	run --separate-stderr nt capture -r /dev/null port 70000
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"'70000'"* ]]
+	run --separate-stderr nt capture -r /dev/null host 1.2.3
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"'1.2.3'"* ]]
+	run --separate-stderr nt capture -r /dev/null "(tcp"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"')'"* ]]
+}
+
+@test "capture: a file that is not pcap is an input error" {
+	printf 'not a pcap file at all, no\n' >"$TMP/bad.pcap"
+	run --separate-stderr nt capture -r "$TMP/bad.pcap"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"not a pcap file"* ]]
+}
+
+@test "capture: an unknown interface exits 1 naming it" {
+	need_root
+	run --separate-stderr nt capture -i ntnosuch0 -c 1
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"'ntnosuch0'"* ]]
+}
+
+@test "capture: without CAP_NET_RAW, one line naming the fix" {
+	need_root
+	need_cmd setpriv
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$NETTOOL" capture -c 1
+	[ "$status" -eq 1 ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ "$stderr" == *"CAP_NET_RAW"* || "$stderr" == *"cap_net_raw"* ]]
+}
+
+@test "capture: a TCP exchange shows SYN, SYN-ACK, ACK, data and FIN in order" {
+	port=$(free_port)
+	start_capture -i lo -c 8 tcp port "$port"
+	run python3 "$FIX/tcp_exchange.py" "$port" hello
+	[ "$output" = hello ]
+	wait_capture
+	[ "$CAP_STATUS" -eq 0 ]
+	cat "$TMP/out"
+	[ "$(wc -l <"$TMP/out")" -eq 8 ]
+	flags=$(sed -n 's/.*Flags \[\([^]]*\)\].*/\1/p' "$TMP/out" | tr '\n' ' ')
+	# Linux closes with FIN, FIN+ACK, ACK (the second ACK rides on the FIN).
+	[ "$flags" = "S S. . P. . F. F. . " ]
+	# the client's port is the SYN's source and the SYN-ACK's destination
+	cport=$(sed -n '1s/.* IP 127\.0\.0\.1\.\([0-9]*\) > 127\.0\.0\.1\.'"$port"': .*/\1/p' "$TMP/out")
+	[ -n "$cport" ]
+	sed -n 2p "$TMP/out" | grep -q "IP 127.0.0.1.$port > 127.0.0.1.$cport: Flags \[S.\]"
+	sed -n 4p "$TMP/out" | grep -q "> 127.0.0.1.$port: Flags \[P.\], seq [0-9]*:[0-9]*, ack [0-9]*, win [0-9]*.*, length 6$"
+	grep -q 'lo In ' "$TMP/out"
+	grep -q 'options \[mss 65495' "$TMP/out"
+	grep -q '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]\{6\} ' "$TMP/out"
+	grep -q '^8 packets captured$' "$TMP/err"
+	grep -q 'packets dropped by kernel$' "$TMP/err"
+}
+
+@test "capture --follow names the handshake and teardown steps" {
+	port=$(free_port)
+	start_capture -i lo -c 8 --follow tcp port "$port"
+	python3 "$FIX/tcp_exchange.py" "$port" >/dev/null
+	wait_capture
+	steps=$(sed -n 's/.*  <\(.*\)>$/\1/p' "$TMP/out" | tr '\n' ',')
+	[ "$steps" = "handshake 1/3 SYN,handshake 2/3 SYN-ACK,handshake 3/3 ACK,teardown 1/4 FIN,teardown 2+3/4 FIN-ACK,teardown 4/4 ACK," ]
+}
+
+@test "capture -w writes a pcap that tcpdump reads with the same count, and -r reads it back" {
+	need_cmd tcpdump
+	port=$(free_port)
+	start_capture -i lo -c 8 -w "$TMP/x.pcap" tcp port "$port"
+	python3 "$FIX/tcp_exchange.py" "$port" >/dev/null
+	wait_capture
+	[ "$CAP_STATUS" -eq 0 ]
+	[ ! -s "$TMP/out" ]
+	n=$(tcpdump -nr "$TMP/x.pcap" 2>/dev/null | wc -l)
+	[ "$n" -eq 8 ]
+	run nt capture -r "$TMP/x.pcap"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 8 ]
+	# the same filter runs in user space over the file
+	run nt capture -r "$TMP/x.pcap" "tcp[13]" 2>/dev/null
+	[ "$status" -eq 2 ]
+	run nt capture -r "$TMP/x.pcap" src port "$port"
+	[ "${#lines[@]}" -eq 3 ]
+	run nt capture -r "$TMP/x.pcap" udp or icmp
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run nt capture -r "$TMP/x.pcap" -c 2 not src port "$port"
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[1]}" == *"Flags [.]"* ]]
+	# tcpdump agrees on what is in the file
+	[ "$(tcpdump -nr "$TMP/x.pcap" 2>/dev/null | grep -c 'Flags \[S\]')" -eq 1 ]
+}
+
+@test "capture -w --nano writes nanosecond stamps tcpdump reads" {
+	need_cmd tcpdump
+	port=$(free_port)
+	start_capture -i lo -c 1 --nano -w "$TMP/n.pcap" udp port "$port"
+	udp_send 127.0.0.1 "$port" ping
+	wait_capture
+	[ "$(od -An -tx4 -N4 "$TMP/n.pcap" | tr -d ' ')" = a1b23c4d ]
+	[ "$(tcpdump -nr "$TMP/n.pcap" 2>/dev/null | wc -l)" -eq 1 ]
+}
+
+@test "capture: UDP is kept by 'udp port N' while ICMP and TCP are left out" {
+	need_cmd ping
+	port=$(free_port)
+	addr=$(own_loopback)
+	start_capture -i lo -c 1 udp and port "$port"
+	ping -c 1 -W 2 "$addr" >/dev/null || true
+	tcp_poke "$port"
+	udp_send 127.0.0.1 "$port" hello
+	wait_capture
+	cat "$TMP/out"
+	[ "$(wc -l <"$TMP/out")" -eq 1 ]
+	grep -q "IP 127.0.0.1.[0-9]* > 127.0.0.1.$port: UDP, length 5$" "$TMP/out"
+}
+
+@test "capture: a ping is kept by 'icmp and host ADDR' and TCP to it is left out" {
+	need_cmd ping
+	addr=$(own_loopback)
+	port=$(free_port)
+	start_capture -i lo -c 2 icmp and host "$addr"
+	tcp_poke "$port" "$addr"
+	ping -c 1 -W 2 "$addr" >/dev/null
+	wait_capture
+	cat "$TMP/out"
+	[ "$(wc -l <"$TMP/out")" -eq 2 ]
+	grep -q "IP [0-9.]* > $addr: ICMP echo request, id [0-9]*, seq 1, length 64$" "$TMP/out"
+	grep -q "IP $addr > [0-9.]*: ICMP echo reply, id [0-9]*, seq 1, length 64$" "$TMP/out"
+	! grep -q Flags "$TMP/out"
+}
+
+@test "capture: 'not' and parentheses: UDP to ADDR kept, ICMP to it left out" {
+	need_cmd ping
+	addr=$(own_loopback)
+	port=$(free_port)
+	start_capture -i lo -c 1 "dst host $addr and not (icmp or tcp)"
+	ping -c 1 -W 2 "$addr" >/dev/null
+	udp_send "$addr" "$port" x
+	wait_capture
+	[ "$(wc -l <"$TMP/out")" -eq 1 ]
+	grep -q "> $addr.$port: UDP, length 1$" "$TMP/out"
+}
+
+@test "capture --json: one object per packet with the documented fields" {
+	port=$(free_port)
+	start_capture -i lo -c 2 --json udp port "$port"
+	udp_send 127.0.0.1 "$port" abc
+	udp_send 127.0.0.1 "$port" defg
+	wait_capture
+	output=$(cat "$TMP/out")
+	assert_json_lines
+	[ "$(json_field protocol)" = udp ]
+	[ "$(json_field dport)" = "$port" ]
+	[ "$(json_field src)" = 127.0.0.1 ]
+	[ "$(json_field network)" = ipv4 ]
+	[ "$(json_field interface)" = lo ]
+	[ "$(json_field payload_length)" = 3 ]
+	[ "$(json_field length)" = 45 ]
+	[[ "$(json_field time)" =~ ^[0-9]+\.[0-9]+$ ]]
+}
+
+@test "capture -v names the layers; -x dumps the payload in hex and ASCII" {
+	port=$(free_port)
+	start_capture -i lo -c 1 -v -x udp port "$port"
+	udp_send 127.0.0.1 "$port" hello-layers
+	wait_capture
+	cat "$TMP/out"
+	grep -q '^  link layer (OSI 2 data link, 1 physical): Ethernet ' "$TMP/out"
+	grep -q '^  internet layer (OSI 3 network): IPv4 127.0.0.1 > 127.0.0.1, ttl 64' "$TMP/out"
+	grep -q "^  transport layer (OSI 4 transport): UDP [0-9]* > $port, length 20" "$TMP/out"
+	grep -q '^  application layer (OSI 5 session, 6 presentation, 7 application): 12 bytes' "$TMP/out"
+	grep -q $'^\t0x0000:  6865 6c6c 6f2d 6c61 7965 7273 .* hello-layers$' "$TMP/out"
+}
+
+@test "capture over IPv6: host and port filters" {
+	port=$(free_port)
+	start_capture -i lo -c 1 ip6 and host ::1 and udp dst port "$port"
+	python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.sendto(b"v6", ("::1", int(sys.argv[1])))' "$port" \
+		|| skip "no IPv6 loopback"
+	wait_capture
+	grep -q "IP6 ::1.[0-9]* > ::1.$port: UDP, length 2$" "$TMP/out"
+}
+
+@test "capture --pid keeps only the packets of that process's sockets" {
+	p1=$(free_port)
+	p2=$(free_port)
+	[ "$p1" != "$p2" ] || p2=$(free_port)
+	python3 "$FIX/tcp_listener.py" "$p1" >"$TMP/l1" &
+	PEER_PIDS+=($!)
+	pid1=$!
+	python3 "$FIX/tcp_listener.py" "$p2" >"$TMP/l2" &
+	PEER_PIDS+=($!)
+	wait_tcp_listen "$p1"
+	wait_tcp_listen "$p2"
+	start_capture -i lo -c 1 --pid "$pid1" tcp and "(port $p1 or port $p2)"
+	tcp_poke "$p2"
+	tcp_poke "$p1"
+	wait_capture
+	cat "$TMP/out"
+	[ "$(wc -l <"$TMP/out")" -eq 1 ]
+	grep -q "> 127.0.0.1.$p1: Flags \[S\]" "$TMP/out"
+}
