@@ -10,12 +10,17 @@ udp_free_port() {
 
 # bg CMD...: runs CMD in the background, its PID appended to PIDS.
 bg() {
+	# nt is a function: run the binary itself so the PID is the process.
+	[ "$1" = nt ] && set -- "$NETTOOL" "${@:2}"
 	"$@" 3>&- &
 	PIDS+=($!)
 }
 
 netio_teardown() {
-	kill_pids "${PIDS[@]}"
+	local p kids=()
+	# Children of the sh -c wrappers too, by their parent's PID.
+	for p in "${PIDS[@]}"; do kids+=($(pgrep -P "$p")); done
+	kill_pids "${kids[@]}" "${PIDS[@]}"
 	rm -rf "$TMP"
 }
 
