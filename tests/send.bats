@@ -8,7 +8,7 @@ teardown() { netio_teardown; }
 @test "send tcp: MESSAGE words reach nc.openbsd with a newline" {
 	need_cmd nc.openbsd
 	P=$(free_port)
-	bg sh -c "nc.openbsd -l 127.0.0.1 $P > $TMP/got"
+	bg nc.openbsd -l 127.0.0.1 "$P" > "$TMP/got"
 	wait_tcp_listen "$P"
 	run nt send tcp 127.0.0.1 "$P" hello world
 	[ "$status" -eq 0 ]
@@ -42,7 +42,7 @@ teardown() { netio_teardown; }
 
 @test "send tcp: the notes' one-shot server gets GBK text and its reply prints as UTF-8" {
 	P=$(free_port)
-	bg sh -c "python3 $FIX/tcp_server.py $P > $TMP/srv"
+	bg python3 "$FIX/tcp_server.py" "$P" > "$TMP/srv"
 	wait_tcp_listen "$P"
 	run timeout 10 "$NETTOOL" send --encoding gbk -n tcp 127.0.0.1 "$P" 我是文本
 	[ "$status" -eq 0 ]
@@ -120,7 +120,7 @@ s.bind(('127.0.0.1',$P)); s.listen(1); c,_=s.accept(); time.sleep(20)"
 
 @test "send udp: the notes' receiver decodes GBK from --encoding gbk" {
 	P=$(udp_free_port)
-	bg sh -c "python3 $FIX/udp_recv.py $P > $TMP/got"
+	bg python3 "$FIX/udp_recv.py" "$P" > "$TMP/got"
 	wait_udp_bound "$P"
 	run nt send udp --encoding gbk -n 127.0.0.1 "$P" 我是文本
 	[ "$status" -eq 0 ]
@@ -139,7 +139,7 @@ s.bind(('127.0.0.1',$P)); s.listen(1); c,_=s.accept(); time.sleep(20)"
 @test "send udp: socat receives datagrams as sent" {
 	need_cmd socat
 	P=$(udp_free_port)
-	bg sh -c "socat -u UDP-RECV:$P,bind=127.0.0.1 - > $TMP/got"
+	bg socat -u UDP-RECV:$P,bind=127.0.0.1 - > "$TMP/got"
 	wait_udp_bound "$P"
 	run nt send udp 127.0.0.1 "$P" datagram one
 	[ "$status" -eq 0 ]
