@@ -151,7 +151,7 @@ hold_sockets() {
 	W=$!
 	for i in $(seq 1 100); do [ -s "$out" ] && break; sleep 0.05; done
 	kill_pids "$HOLDER"; HOLDER=
-	for i in $(seq 1 100); do grep -q '^[0-9:.]* - ' "$out" && break; sleep 0.05; done
+	for i in $(seq 1 100); do grep -qE "^[0-9:.]+ - tcp .*:$LPORT +0\.0\.0\.0:\* +LISTEN" "$out" && break; sleep 0.05; done
 	kill_pids "$W"
 	cat "$out"
 	grep -qE "^[0-9:.]+ - tcp .*127\.0\.0\.1:$LPORT +0\.0\.0\.0:\* +LISTEN" "$out"
