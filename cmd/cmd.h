@@ -43,5 +43,9 @@ int nt_stdout_is_tty(void);
 /* Command entry points, one per file in cmd/. */
 int cmd_ipclass(int argc, char **argv);
 extern const char ipclass_usage[];
+int cmd_file(int argc, char **argv);
+extern const char file_usage[];
+int cmd_chat(int argc, char **argv);
+extern const char chat_usage[];
 
 #endif

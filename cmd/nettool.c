@@ -14,6 +14,8 @@
 
 static const struct command commands[] = {
 	{ "ipclass", cmd_ipclass, "IPv4 class and address-range classification", ipclass_usage },
+	{ "chat", cmd_chat, "two-way UDP messaging (the notes' UDP chat)", chat_usage },
+	{ "file", cmd_file, "TCP file download: serve a directory, get a file", file_usage },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
