@@ -1,0 +1,405 @@
+/* Sockets: resolve, bind, connect, listen, and errors in words. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sock.h"
+
+int sock_parse_proto(const char *s, enum sock_proto *out)
+{
+	if (strcmp(s, "tcp") == 0)
+		*out = SOCK_PROTO_TCP;
+	else if (strcmp(s, "udp") == 0)
+		*out = SOCK_PROTO_UDP;
+	else
+		return -1;
+	return 0;
+}
+
+static int socktype(enum sock_proto p)
+{
+	return p == SOCK_PROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+}
+
+/* Numeric hosts never go to DNS: AI_NUMERICHOST is tried first so
+ * "1.2.3.4" does not wait on a resolver. */
+static int resolve(const char *host, const char *port, int family, int type,
+		   int passive, struct addrinfo **res)
+{
+	struct addrinfo hints;
+	int rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = family;
+	hints.ai_socktype = type;
+	hints.ai_flags = AI_NUMERICHOST | (passive ? AI_PASSIVE : 0);
+	rc = getaddrinfo(host, port, &hints, res);
+	if (rc == EAI_NONAME && host) {
+		hints.ai_flags = passive ? AI_PASSIVE : AI_ADDRCONFIG;
+		rc = getaddrinfo(host, port, &hints, res);
+	}
+	return rc;
+}
+
+static int gai_code(int rc)
+{
+	if (rc == EAI_SYSTEM)
+		return errno ? errno : EIO;
+	return rc < 0 ? rc : -rc; /* keep EAI_* negative on every libc */
+}
+
+static int bind_source(int fd, const struct sock_spec *s, int family, int *err)
+{
+	struct addrinfo *res;
+	int one = 1, rc;
+
+	if (!s->src_host && !s->src_port)
+		return 0;
+	rc = resolve(s->src_host, s->src_port ? s->src_port : "0", family,
+		     socktype(s->proto), 1, &res);
+	if (rc != 0) {
+		*err = gai_code(rc);
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) < 0) {
+		*err = errno;
+		freeaddrinfo(res);
+		return -1;
+	}
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* connect() bounded by timeout_ms: non-blocking connect, poll, then
+ * SO_ERROR tells how it ended. */
+static int connect_timed(int fd, const struct sockaddr *sa, socklen_t len,
+			 int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	socklen_t elen = sizeof(int);
+	int e = 0, rc;
+
+	if (sock_set_nonblock(fd, 1) < 0)
+		return -1;
+	if (connect(fd, sa, len) == 0)
+		return sock_set_nonblock(fd, 0);
+	if (errno != EINPROGRESS && errno != EINTR)
+		return -1;
+	do
+		rc = poll(&p, 1, timeout_ms < 0 ? -1 : timeout_ms);
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) < 0)
+		return -1;
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return sock_set_nonblock(fd, 0);
+}
+
+int sock_connect(const struct sock_spec *s, int *err,
+		 struct sockaddr_storage *peer, socklen_t *peerlen)
+{
+	struct addrinfo *res, *ai;
+	int rc, fd = -1;
+
+	rc = resolve(s->host, s->port, s->family, socktype(s->proto), 0, &res);
+	if (rc != 0) {
+		*err = gai_code(rc);
+		return -1;
+	}
+	*err = EADDRNOTAVAIL;
+	for (ai = res; ai; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+			    ai->ai_protocol);
+		if (fd < 0) {
+			*err = errno;
+			continue;
+		}
+		if (bind_source(fd, s, ai->ai_family, err) < 0) {
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		if (connect_timed(fd, ai->ai_addr, ai->ai_addrlen,
+				  s->timeout_ms) == 0) {
+			if (peer && peerlen) {
+				memcpy(peer, ai->ai_addr, ai->ai_addrlen);
+				*peerlen = ai->ai_addrlen;
+			}
+			break;
+		}
+		*err = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+static int listen_on(const struct addrinfo *ai, const struct sock_spec *s,
+		     int backlog, int *err)
+{
+	int fd, one = 1, zero = 0;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    ai->ai_protocol);
+	if (fd < 0)
+		goto fail;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
+		goto fail;
+	/* The any address of IPv6 also takes IPv4 unless -6 was asked. */
+	if (ai->ai_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+		       s->family == AF_INET6 ? &one : &zero, sizeof one) < 0)
+		goto fail;
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0)
+		goto fail;
+	if (s->proto == SOCK_PROTO_TCP && listen(fd, backlog) < 0)
+		goto fail;
+	return fd;
+fail:
+	*err = errno;
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+int sock_listen(const struct sock_spec *s, int backlog, int *err,
+		struct sockaddr_storage *bound, socklen_t *boundlen)
+{
+	struct addrinfo *res, *ai;
+	int rc, fd = -1, family = s->family;
+	const char *host = s->host;
+
+	if (!host && family == AF_UNSPEC) {
+		/* Dual stack: "::" first, "0.0.0.0" where IPv6 is off. */
+		rc = resolve("::", s->port, AF_INET6, socktype(s->proto), 1, &res);
+		if (rc == 0) {
+			fd = listen_on(res, s, backlog, err);
+			freeaddrinfo(res);
+			if (fd >= 0 || (*err != EAFNOSUPPORT && *err != EADDRNOTAVAIL))
+				goto done;
+		}
+		family = AF_INET;
+	}
+	rc = resolve(host, s->port, family, socktype(s->proto), 1, &res);
+	if (rc != 0) {
+		*err = gai_code(rc);
+		return -1;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		fd = listen_on(ai, s, backlog, err);
+		if (fd >= 0)
+			break;
+	}
+	freeaddrinfo(res);
+done:
+	if (fd >= 0 && bound && boundlen) {
+		*boundlen = sizeof *bound;
+		if (getsockname(fd, (struct sockaddr *)bound, boundlen) < 0) {
+			*err = errno;
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+int sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *peerlen)
+{
+	int fd;
+
+	*peerlen = sizeof *peer;
+	do
+		fd = accept4(lfd, (struct sockaddr *)peer, peerlen,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	return fd;
+}
+
+int sock_set_nonblock(int fd, int on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0)
+		return -1;
+	fl = on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
+	return fcntl(fd, F_SETFL, fl) < 0 ? -1 : 0;
+}
+
+int sock_set_rcvbuf(int fd, int bytes)
+{
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) == 0)
+		return 0;
+	return setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+}
+
+int sock_set_sndbuf(int fd, int bytes)
+{
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &bytes, sizeof bytes) == 0)
+		return 0;
+	return setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
+}
+
+const char *sock_format_addr(const struct sockaddr *sa, socklen_t len,
+			     char *buf, size_t n)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	(void)len;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+		snprintf(buf, n, "%s:%u", host, ntohs(in->sin_port));
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+			inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], host,
+				  sizeof host);
+			snprintf(buf, n, "%s:%u", host, ntohs(in6->sin6_port));
+		} else {
+			inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+			snprintf(buf, n, "[%s]:%u", host, ntohs(in6->sin6_port));
+		}
+	} else {
+		snprintf(buf, n, "?");
+	}
+	return buf;
+}
+
+int sock_addr_port(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)(const void *)sa)->sin_port);
+	if (sa->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)(const void *)sa)->sin6_port);
+	return -1;
+}
+
+const char *sock_strerror(int err)
+{
+	if (err < 0) {
+		if (err == EAI_NONAME || err == -EAI_NONAME)
+			return "name or service not known";
+		if (err == EAI_AGAIN || err == -EAI_AGAIN)
+			return "temporary failure in name resolution";
+		if (err == EAI_FAMILY || err == -EAI_FAMILY ||
+		    err == EAI_ADDRFAMILY || err == -EAI_ADDRFAMILY)
+			return "no address of the requested family (-4/-6)";
+		if (err == EAI_SERVICE || err == -EAI_SERVICE)
+			return "unknown service";
+		return gai_strerror(err < -1000 ? -err : err);
+	}
+	switch (err) {
+	case ECONNREFUSED: return "connection refused";
+	case ETIMEDOUT:    return "timed out";
+	case EHOSTUNREACH: return "no route to host";
+	case ENETUNREACH:  return "network unreachable";
+	case EADDRINUSE:   return "address in use";
+	case EACCES:
+	case EPERM:        return "permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)";
+	case EADDRNOTAVAIL:return "address not available on this host";
+	case ECONNRESET:   return "connection reset by peer";
+	case EPIPE:        return "connection closed by peer";
+	case EMSGSIZE:     return "message too long";
+	default:           return strerror(err);
+	}
+}
+
+long sock_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -1;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			return -1;
+	}
+	return (long)rl.rlim_cur;
+}
+
+ssize_t sock_sendfile(int out_fd, int in_fd, off_t *offset, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = sendfile(out_fd, in_fd, offset, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+#define BATCH_MAX 64
+
+int sock_recv_batch(int fd, struct sock_dgram *d, int n)
+{
+	struct mmsghdr mh[BATCH_MAX];
+	struct iovec iov[BATCH_MAX];
+	int i, r;
+
+	if (n > BATCH_MAX)
+		n = BATCH_MAX;
+	memset(mh, 0, sizeof(mh[0]) * (size_t)n);
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = d[i].buf;
+		iov[i].iov_len = d[i].cap;
+		mh[i].msg_hdr.msg_iov = &iov[i];
+		mh[i].msg_hdr.msg_iovlen = 1;
+		mh[i].msg_hdr.msg_name = &d[i].addr;
+		mh[i].msg_hdr.msg_namelen = sizeof d[i].addr;
+	}
+	do
+		r = recvmmsg(fd, mh, (unsigned)n, MSG_DONTWAIT, NULL);
+	while (r < 0 && errno == EINTR);
+	for (i = 0; i < r; i++) {
+		d[i].len = mh[i].msg_len;
+		if (mh[i].msg_hdr.msg_flags & MSG_TRUNC)
+			d[i].len = d[i].cap + 1;
+		d[i].addrlen = mh[i].msg_hdr.msg_namelen;
+	}
+	return r;
+}
+
+int sock_send_batch(int fd, struct sock_dgram *d, int n)
+{
+	struct mmsghdr mh[BATCH_MAX];
+	struct iovec iov[BATCH_MAX];
+	int i, r;
+
+	if (n > BATCH_MAX)
+		n = BATCH_MAX;
+	memset(mh, 0, sizeof(mh[0]) * (size_t)n);
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = d[i].buf;
+		iov[i].iov_len = d[i].len;
+		mh[i].msg_hdr.msg_iov = &iov[i];
+		mh[i].msg_hdr.msg_iovlen = 1;
+		if (d[i].addrlen) {
+			mh[i].msg_hdr.msg_name = &d[i].addr;
+			mh[i].msg_hdr.msg_namelen = d[i].addrlen;
+		}
+	}
+	do
+		r = sendmmsg(fd, mh, (unsigned)n, 0);
+	while (r < 0 && errno == EINTR);
+	return r;
+}

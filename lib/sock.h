@@ -1,0 +1,92 @@
+/* Sockets: resolve, bind, connect with a timeout, listen, non-blocking
+ * setup, and errors in words a user understands.
+ *
+ * Error convention: functions returning an fd return -1 on failure and
+ * store a code in *err: a positive errno value, or a negative getaddrinfo
+ * code (EAI_*). sock_strerror() turns either into words. */
+#ifndef NETTOOL_SOCK_H
+#define NETTOOL_SOCK_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+/* Longest "[addr%scope]:port" text sock_format_addr writes. */
+#define SOCK_ADDRSTRLEN 80
+
+/* Socket type words accepted on the command line. */
+enum sock_proto { SOCK_PROTO_TCP, SOCK_PROTO_UDP };
+
+/* Parses "tcp" / "udp"; returns 0 or -1. */
+int sock_parse_proto(const char *s, enum sock_proto *out);
+
+/* Where and how: family is AF_UNSPEC, AF_INET or AF_INET6 (-4/-6). */
+struct sock_spec {
+	enum sock_proto proto;
+	int family;
+	const char *host;      /* NULL: any address (listen) */
+	const char *port;      /* service or number, as text */
+	const char *src_host;  /* connect: local address, or NULL */
+	const char *src_port;  /* connect: local port, or NULL */
+	int timeout_ms;        /* connect: <0 waits as long as the kernel does */
+};
+
+/* Connects (TCP) or associates (UDP) to the first address of host that
+ * answers, trying each in getaddrinfo order. The fd is returned in
+ * blocking mode. On failure *err holds the last address's reason. The
+ * address connected to is copied to peer/peerlen when they are not NULL. */
+int sock_connect(const struct sock_spec *s, int *err,
+		 struct sockaddr_storage *peer, socklen_t *peerlen);
+
+/* Binds (SO_REUSEADDR) and, for TCP, listens with backlog; returns the
+ * bound fd, non-blocking and close-on-exec. With no host and no family,
+ * binds the IPv6 any address dual-stack when the system has IPv6, else
+ * IPv4's. The address actually bound is written to bound/boundlen. */
+int sock_listen(const struct sock_spec *s, int backlog, int *err,
+		struct sockaddr_storage *bound, socklen_t *boundlen);
+
+/* Accepts one connection, non-blocking and close-on-exec; -1 with errno
+ * EAGAIN when none is pending. */
+int sock_accept(int lfd, struct sockaddr_storage *peer, socklen_t *peerlen);
+
+int sock_set_nonblock(int fd, int on);
+/* Enlarges SO_RCVBUF (tries SO_RCVBUFFORCE first, as root may). */
+int sock_set_rcvbuf(int fd, int bytes);
+int sock_set_sndbuf(int fd, int bytes);
+
+/* "1.2.3.4:80" or "[::1]:80" (IPv4-mapped IPv6 shown as IPv4). */
+const char *sock_format_addr(const struct sockaddr *sa, socklen_t len,
+			     char *buf, size_t n);
+/* The port of an AF_INET/AF_INET6 address, else -1. */
+int sock_addr_port(const struct sockaddr *sa);
+
+/* Words for an error code of this module (errno or EAI_* code). */
+const char *sock_strerror(int err);
+
+/* Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft
+ * limit or -1. */
+long sock_raise_nofile(void);
+
+/* Sends up to n bytes of in_fd at *offset to out_fd with sendfile(2)
+ * (advancing *offset); returns bytes sent, 0 at end of file, -1 with
+ * errno (EAGAIN when out_fd is non-blocking and full). */
+ssize_t sock_sendfile(int out_fd, int in_fd, off_t *offset, size_t n);
+
+/* UDP batches (recvmmsg/sendmmsg behind a portable face). */
+struct sock_dgram {
+	char *buf;                   /* caller's storage, cap bytes */
+	size_t cap, len;             /* len: bytes received / to send */
+	struct sockaddr_storage addr;/* sender / destination */
+	socklen_t addrlen;           /* 0 on send: connected socket */
+};
+/* Receives up to n datagrams without blocking once one arrived; returns
+ * how many, or -1 with errno (EAGAIN: none). A datagram longer than cap
+ * sets len to cap+1 so the caller can report truncation. */
+int sock_recv_batch(int fd, struct sock_dgram *d, int n);
+/* Sends d[0..n); returns how many went, or -1 with errno. */
+int sock_send_batch(int fd, struct sock_dgram *d, int n);
+
+/* Largest UDP payload over IPv4. */
+#define SOCK_UDP_MAX 65507
+
+#endif
