@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <iconv.h>
+#include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +12,9 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "netsock.h"
 #include "num.h"
 #include "out.h"
+#include "sock.h"
 
 const char chat_usage[] =
 "usage: nettool chat [-4|-6] [--json] [--encoding ENC] udp LOCALPORT [HOST PORT]\n"
@@ -96,12 +97,12 @@ static void redraw(struct chat *c)
 }
 
 static void print_message(struct chat *c, const struct sockaddr *from,
-			  const char *text, size_t n)
+			  socklen_t fromlen, const char *text, size_t n)
 {
-	char peer[64], *conv = NULL;
+	char peer[SOCK_ADDRSTRLEN], *conv = NULL;
 	size_t cn = n;
 
-	ns_format_peer(from, peer, sizeof peer);
+	sock_format_addr(from, fromlen, peer, sizeof peer);
 	if (c->from_peer != (iconv_t)-1 && (conv = convert(c->from_peer, text, n, &cn)))
 		text = conv;
 	if (c->tty)
@@ -136,7 +137,7 @@ static void receive_one(struct chat *c)
 		memcpy(&c->dest, &from, fl);
 		c->destlen = fl;
 	}
-	print_message(c, (struct sockaddr *)&from, buf, (size_t)r);
+	print_message(c, (struct sockaddr *)&from, fl, buf, (size_t)r);
 }
 
 static void send_line(struct chat *c, const char *s, size_t n)
@@ -221,6 +222,25 @@ static int chat_loop(struct chat *c)
 	}
 }
 
+/* The fixed peer of "chat udp LOCALPORT HOST PORT"; 0 or an EAI_ code. */
+static int resolve_peer(const char *host, const char *port, int family,
+			struct chat *c)
+{
+	struct addrinfo hints, *res;
+	int rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_DGRAM;
+	rc = getaddrinfo(host, port, &hints, &res);
+	if (rc != 0)
+		return rc;
+	memcpy(&c->dest, res->ai_addr, res->ai_addrlen);
+	c->destlen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
 static void open_encoding(struct chat *c, const char *enc)
 {
 	char q[64];
@@ -244,7 +264,7 @@ int cmd_chat(int argc, char **argv)
 	static struct chat c;
 	const char *enc = NULL;
 	char q[128];
-	int opt, family = AF_UNSPEC, port, gai;
+	int opt, family = AF_UNSPEC, port, err;
 	char **a;
 
 	while ((opt = nt_getopt(argc, argv, "46", longopts)) != -1) {
@@ -268,15 +288,17 @@ int cmd_chat(int argc, char **argv)
 		nt_usage_error("port '%s' %s (1-65535)", nt_quote(a[3], q, sizeof q),
 			       num_strerror(num_parse_port(a[3], 1, &port)));
 	open_encoding(&c, enc);
-	if (argc == 4 && ns_resolve_udp(a[2], a[3], family, &c.dest, &c.destlen, &gai) < 0)
+	if (argc == 4 && (err = resolve_peer(a[2], a[3], family, &c)) != 0)
 		nt_usage_error("cannot resolve '%s': %s", nt_quote(a[2], q, sizeof q),
-			       ns_strerror(gai));
+			       gai_strerror(err));
 	if (argc == 4 && family == AF_UNSPEC)
 		family = c.dest.ss_family;
-	c.fd = ns_bind_udp(a[1], family == AF_INET ? AF_INET : family, &gai);
+	c.fd = sock_listen(&(struct sock_spec){ .proto = SOCK_PROTO_UDP,
+			   .family = family, .port = a[1], .timeout_ms = -1 },
+			   0, &err, NULL, NULL);
 	if (c.fd < 0)
 		nt_die(EXIT_NO, "cannot bind udp port '%s': %s", nt_quote(a[1], q, sizeof q),
-		       ns_strerror(gai));
+		       sock_strerror(err));
 	c.reply_to_last = argc == 2;
 	if (c.json)
 		c.out = out_open(stdout, OUT_JSON, chat_cols, 2);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -16,9 +15,9 @@
 #include "cmd.h"
 #include "fileproto.h"
 #include "io.h"
-#include "netsock.h"
 #include "num.h"
 #include "out.h"
+#include "sock.h"
 
 const char file_usage[] =
 "usage: nettool file serve [-4|-6] [--json] [-d DIR] PORT\n"
@@ -55,7 +54,7 @@ struct client {
 	off_t off, size;
 	long long start, first_byte;
 	size_t len;
-	char peer[64];
+	char peer[SOCK_ADDRSTRLEN];
 	char name[FP_NAME_MAX + 1];
 	char buf[FP_NAME_MAX + 2];
 };
@@ -131,8 +130,7 @@ static void accept_clients(struct server *s)
 	int fd;
 
 	while (s->n < MAX_CLIENTS) {
-		sl = sizeof ss;
-		fd = accept4(s->lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		fd = sock_accept(s->lfd, &ss, &sl);
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
 			    errno != ECONNABORTED)
@@ -147,7 +145,7 @@ static void accept_clients(struct server *s)
 		c->fd = fd;
 		c->file = -1;
 		c->start = now_ms();
-		ns_format_peer((struct sockaddr *)&ss, c->peer, sizeof c->peer);
+		sock_format_addr((struct sockaddr *)&ss, sl, c->peer, sizeof c->peer);
 		s->c[s->n++] = c;
 	}
 }
@@ -218,7 +216,8 @@ static int send_more(struct server *s, size_t i)
 	ssize_t w;
 
 	if (left > 0) {
-		w = sendfile(c->fd, c->file, &c->off, left > SEND_CHUNK ? SEND_CHUNK : (size_t)left);
+		w = sock_sendfile(c->fd, c->file, &c->off,
+				  left > SEND_CHUNK ? SEND_CHUNK : (size_t)left);
 		if (w < 0 && (errno == EAGAIN || errno == EINTR))
 			return 0;
 		if (w <= 0) {
@@ -321,7 +320,7 @@ static int file_serve(const struct options *o, char **args, int nargs)
 {
 	struct server s;
 	char q[128];
-	int gai, port;
+	int err, port;
 
 	if (nargs != 1)
 		nt_usage_error("serve needs PORT (see 'nettool file --help')");
@@ -334,9 +333,11 @@ static int file_serve(const struct options *o, char **args, int nargs)
 	if (s.dirfd < 0)
 		nt_usage_error("cannot use directory '%s': %s",
 			       nt_quote(o->dir, q, sizeof q), strerror(errno));
-	s.lfd = ns_listen_tcp(args[0], o->family, &gai);
+	s.lfd = sock_listen(&(struct sock_spec){ .proto = SOCK_PROTO_TCP,
+			    .family = o->family, .port = args[0], .timeout_ms = -1 },
+			    128, &err, NULL, NULL);
 	if (s.lfd < 0)
-		nt_die(EXIT_NO, "cannot listen on port %d: %s", port, ns_strerror(gai));
+		nt_die(EXIT_NO, "cannot listen on port %d: %s", port, sock_strerror(err));
 	if (s.json)
 		s.log = out_open(stdout, OUT_JSON, log_cols, sizeof log_cols / sizeof log_cols[0]);
 	return serve_loop(&s);
@@ -426,8 +427,8 @@ static int file_get(const struct options *o, char **args, int nargs)
 	const char *target, *what = NULL;
 	struct fp_sink sink;
 	long long got, start;
-	int fd, gai, port, progress = isatty(STDERR_FILENO);
-	char q[128], q2[128];
+	int fd, err, port, progress = isatty(STDERR_FILENO);
+	char q[128];
 
 	if (nargs != 3)
 		nt_usage_error("get needs HOST PORT NAME (see 'nettool file --help')");
@@ -445,11 +446,13 @@ static int file_get(const struct options *o, char **args, int nargs)
 		nt_die(EXIT_NO, "cannot write '%s': %s", nt_quote(target, q, sizeof q),
 		       strerror(errno));
 	}
-	fd = ns_connect_tcp(args[0], args[1], o->family, &gai);
+	fd = sock_connect(&(struct sock_spec){ .proto = SOCK_PROTO_TCP,
+			  .family = o->family, .host = args[0], .port = args[1],
+			  .timeout_ms = -1 }, &err, NULL, NULL);
 	if (fd < 0) {
 		fp_sink_abort(&sink);
 		nt_die(EXIT_NO, "cannot connect to '%s' port %d: %s",
-		       nt_quote(args[0], q, sizeof q), port, ns_strerror(gai));
+		       nt_quote(args[0], q, sizeof q), port, sock_strerror(err));
 	}
 	start = now_ms();
 	if (send_name(fd, args[2]) < 0) {
@@ -482,7 +485,6 @@ static int file_get(const struct options *o, char **args, int nargs)
 		       e == EEXIST ? "it appeared meanwhile (use -f)" : strerror(e));
 	}
 	if (progress) {
-		(void)q2;
 		fprintf(stderr, "\r");
 		show_progress(got, start, 1);
 	}

@@ -91,15 +91,18 @@ import socket, sys
 port = int(sys.argv[1])
 for req in (b"", b"x" * 5000, b"small.txt\0junk", b"\n"):
     s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(req)
-    s.shutdown(socket.SHUT_WR)
     got = b""
+    try:
+        s.sendall(req)
+        s.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass  # the server may already have refused and reset
     try:
         while True:
             b = s.recv(65536)
             if not b: break
             got += b
-    except ConnectionResetError:
+    except OSError:
         pass
     assert got == b"", (req[:20], got[:20])
     s.close()
@@ -261,6 +264,6 @@ s.sendall(b"huge\n"); time.sleep(30)' "$PORT" &
 	PORT=$(free_port)
 	run nt file get 127.0.0.1 "$PORT" x -o "$T/out/x"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"Connection refused"* ]]
+	[ "$output" = "nettool file: cannot connect to '127.0.0.1' port $PORT: connection refused" ]
 	[ -z "$(ls -A "$T/out")" ]
 }
