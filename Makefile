@@ -2,6 +2,7 @@
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 LDFLAGS  ?=
+LDLIBS   ?= -lm
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 BINDIR    = $(PREFIX)/bin
@@ -9,7 +10,7 @@ MANDIR    = $(PREFIX)/share/man
 COMPDIR   = $(PREFIX)/share/bash-completion/completions
 
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
-ALLCFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -Icmd $(WARN) $(CFLAGS)
+ALLCFLAGS = -pthread -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -Icmd $(WARN) $(CFLAGS)
 
 # Object files go under BUILD so a sanitizer build can sit beside the
 # normal one; BIN is the binary the tests drive.
@@ -31,7 +32,7 @@ SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 all: $(BIN)
 
 $(BIN): $(CMD_OBJ) $(BUILD)/libnettool.a
-	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libnettool.a
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libnettool.a $(LDLIBS)
 
 $(BUILD)/libnettool.a: $(LIB_OBJ)
 	rm -f $@
@@ -43,7 +44,7 @@ $(BUILD)/%.o: %.c $(wildcard lib/*.h) $(wildcard cmd/*.h)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libnettool.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALLCFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libnettool.a
+	$(CC) $(ALLCFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libnettool.a $(LDLIBS)
 
 unit: $(UNIT_BIN)
 
@@ -53,13 +54,13 @@ check: $(BIN) unit
 	@NETTOOL=$(abspath $(BIN)) UNIT_DIR=$(BUILD)/tests/unit sh tests/run-all.sh
 
 sanitize:
-	$(MAKE) BUILD=build-san BIN=build-san/nettool CC=$(CC) CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check
+	@$(MAKE) --no-print-directory BUILD=build-san BIN=build-san/nettool CC=$(CC) CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check
 
 fuzz:
 	@mkdir -p build-fuzz
 	@set -e; for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); \
-	  clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -g -O1 \
+	  clang -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -g -O1 \
 	    -fsanitize=fuzzer,address,undefined -o build-fuzz/$$n $$f $(LIB_SRC); \
 	  mkdir -p build-fuzz/corpus-$$n; \
 	  echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \

@@ -36,6 +36,8 @@ int nt_getopt(int argc, char **argv, const char *shortopts,
 /* Writes s into buf (size n) with control and non-ASCII bytes escaped as
  * \xNN, so a bad value can be quoted safely in a message. */
 const char *nt_quote(const char *s, char *buf, size_t n);
+/* The same for len bytes that may hold NULs. */
+const char *nt_quoten(const char *s, size_t len, char *buf, size_t n);
 
 /* 1 when stdout is a terminal (labels, colour, escaping allowed). */
 int nt_stdout_is_tty(void);
@@ -47,5 +49,11 @@ int cmd_file(int argc, char **argv);
 extern const char file_usage[];
 int cmd_chat(int argc, char **argv);
 extern const char chat_usage[];
+int cmd_port(int argc, char **argv);
+extern const char port_usage[];
+int cmd_ping(int argc, char **argv);
+extern const char ping_usage[];
+int cmd_netstat(int argc, char **argv);
+extern const char netstat_usage[];
 
 #endif

@@ -1,5 +1,6 @@
 /* main(): the command table, global options and dispatch. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -16,11 +17,15 @@ static const struct command commands[] = {
 	{ "ipclass", cmd_ipclass, "IPv4 class and address-range classification", ipclass_usage },
 	{ "chat", cmd_chat, "two-way UDP messaging (the notes' UDP chat)", chat_usage },
 	{ "file", cmd_file, "TCP file download: serve a directory, get a file", file_usage },
+	{ "port", cmd_port, "well-known port and service lookup, and who uses a port", port_usage },
+	{ "ping", cmd_ping, "ICMP and ICMPv6 echo probe with iputils' output", ping_usage },
+	{ "netstat", cmd_netstat, "socket listing from /proc/net, with owning processes", netstat_usage },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static const char *current = NULL; /* the running command, for messages */
 
+__attribute__((format(printf, 1, 0)))
 static void vsay(const char *fmt, va_list ap)
 {
 	fflush(stdout);
@@ -63,12 +68,18 @@ noreturn void nt_usage_error(const char *fmt, ...)
 
 const char *nt_quote(const char *s, char *buf, size_t n)
 {
+	return nt_quoten(s, strlen(s), buf, n);
+}
+
+const char *nt_quoten(const char *s, size_t len, char *buf, size_t n)
+{
 	static const char hex[] = "0123456789abcdef";
+	const char *end = s + len;
 	size_t j = 0;
 
 	if (n == 0)
 		return "";
-	for (; *s && j + 5 < n; s++) {
+	for (; s < end && j + 5 < n; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c < 0x20 || c >= 0x7f || c == '\'' || c == '\\') {
 			buf[j++] = '\\';
@@ -79,7 +90,7 @@ const char *nt_quote(const char *s, char *buf, size_t n)
 			buf[j++] = (char)c;
 		}
 	}
-	if (*s && j + 3 < n) {
+	if (s < end && j + 3 < n) {
 		buf[j++] = '.';
 		buf[j++] = '.';
 		buf[j++] = '.';
@@ -233,10 +244,23 @@ static int help_command(int argc, char **argv)
 	return EXIT_YES;
 }
 
+/* With 0, 1 or 2 closed, the next socket or file would take its number and
+ * be mistaken for stdin or stdout. */
+static void ensure_std_fds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *c;
 
+	ensure_std_fds();
 	/* Sockets and pipes report EPIPE instead of killing us mid-message. */
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {

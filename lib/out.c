@@ -249,6 +249,46 @@ void out_num(struct out *o, const char *digits)
 	put_field(o, digits, strlen(digits), 0);
 }
 
+void out_strv(struct out *o, char *const *v, size_t n)
+{
+	size_t i, len = 0;
+	char *joined, *p;
+
+	if (o->fmt == OUT_JSON) {
+		if (o->field >= o->ncols || !visible(o, o->field)) {
+			o->field++;
+			return;
+		}
+		json_key(o);
+		putc('[', o->fp);
+		for (i = 0; i < n; i++) {
+			fputs(i ? ",\"" : "\"", o->fp);
+			out_json_escape(o->fp, v[i], strlen(v[i]));
+			putc('"', o->fp);
+		}
+		putc(']', o->fp);
+		o->field++;
+		return;
+	}
+	if (n == 0) {
+		put_field(o, "-", 1, 1);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	joined = p = xalloc(len);
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(v[i]);
+		if (i)
+			*p++ = ',';
+		memcpy(p, v[i], l);
+		p += l;
+	}
+	*p = '\0';
+	put_field(o, joined, (size_t)(p - joined), 1);
+	free(joined);
+}
+
 void out_skip(struct out *o)
 {
 	if (o->field < o->ncols && o->fmt == OUT_TABLE) {
@@ -277,7 +317,10 @@ int out_end(struct out *o)
 			o->caprows = cap;
 		}
 		for (i = 0; i < o->ncols; i++) {
-			int w = (int)strlen(o->row[i]);
+			int w;
+			if (!o->row[i])
+				o->row[i] = xstrndup("", 0); /* a column people don't see */
+			w = visible(o, i) ? (int)strlen(o->row[i]) : 0;
 			if (w > o->width[i])
 				o->width[i] = w;
 			o->rows[o->nrows * o->ncols + i] = o->row[i];

@@ -41,6 +41,9 @@ void out_fmt(struct out *o, const char *fmt, ...)
 void out_int(struct out *o, long long v);
 void out_uint(struct out *o, unsigned long long v);
 void out_bool(struct out *o, int v);
+/* A list of strings: a JSON array, or the items joined by "," for people
+ * ("-" when empty). */
+void out_strv(struct out *o, char *const *v, size_t n);
 /* A number already in decimal digits (e.g. a 128-bit count, "12.345"). */
 void out_num(struct out *o, const char *digits);
 /* Field not present in this record: omitted from JSON, empty in a table,

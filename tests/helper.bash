@@ -1,6 +1,7 @@
 # Shared by every tests/*.bats file: load it with `load helper`.
+bats_require_minimum_version 1.5.0
 # NETTOOL names the binary under test (make check sets it).
-NETTOOL=${NETTOOL:-$BATS_TEST_DIRNAME/../nettool}
+export NETTOOL=${NETTOOL:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)/nettool}
 
 nt() { "$NETTOOL" "$@"; }
 
@@ -76,10 +77,10 @@ kill_pids() {
 	local p i
 	for p in "$@"; do
 		[ -n "$p" ] || continue
-		kill "$p" 2>/dev/null
+		kill "$p" 2>/dev/null || true
 		for i in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
-		kill -9 "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
+		kill -9 "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
 	done
 	return 0
 }

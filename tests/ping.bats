@@ -1,0 +1,247 @@
+#!/usr/bin/env bats
+# nettool ping: loopback, and a two-namespace test bed for loss, delay,
+# duplicates, corruption, ICMP errors and unprivileged sockets.
+load helper
+
+setup() { RESP=; NSA=; NSB=; }
+teardown() {
+	kill_pids "$RESP"
+	[ -n "$NSA" ] && ip netns del "$NSA" 2>/dev/null
+	[ -n "$NSB" ] && ip netns del "$NSB" 2>/dev/null
+	true
+}
+
+# The statistics line, parsed: sets TX RX LOSS.
+parse_stats() {
+	local l
+	l=$(grep -E '^[0-9]+ packets transmitted, [0-9]+ received' <<<"$output")
+	[ -n "$l" ] || { echo "no statistics line"; return 1; }
+	TX=$(sed -E 's/^([0-9]+) packets.*/\1/' <<<"$l")
+	RX=$(sed -E 's/^[0-9]+ packets transmitted, ([0-9]+) received.*/\1/' <<<"$l")
+	LOSS=$(sed -E 's/.* ([0-9.]+)% packet loss.*/\1/' <<<"$l")
+}
+
+# avg of the rtt line
+rtt_avg() { sed -nE 's|^rtt min/avg/max/mdev = [0-9.]+/([0-9.]+)/[0-9.]+/[0-9.]+ ms.*|\1|p' <<<"$output"; }
+
+# Two namespaces joined by a veth pair: A 10.201.0.1, B 10.201.0.2.
+make_pair() {
+	need_root; need_cmd ip
+	local n=$(( $$ % 100000 ))
+	NSA=nta${n}_$BATS_TEST_NUMBER NSB=ntb${n}_$BATS_TEST_NUMBER
+	ip netns add "$NSA" 2>/dev/null || skip "cannot make network namespaces"
+	ip netns add "$NSB"
+	ip link add "va$n" netns "$NSA" type veth peer name "vb$n" netns "$NSB" || skip "no veth"
+	ip -n "$NSA" addr add 10.201.0.1/24 dev "va$n"
+	ip -n "$NSB" addr add 10.201.0.2/24 dev "vb$n"
+	ip -n "$NSA" link set lo up; ip -n "$NSB" link set lo up
+	ip -n "$NSA" link set "va$n" up; ip -n "$NSB" link set "vb$n" up
+	VB=vb$n
+}
+
+in_a() { ip netns exec "$NSA" "$@"; }
+
+start_responder() { # mode [ms]
+	ip netns exec "$NSB" sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+	ip netns exec "$NSB" python3 "$BATS_TEST_DIRNAME/fixtures/icmp_responder.py" "$@" "$BATS_TEST_TMPDIR/ready" &
+	RESP=$!
+	for i in $(seq 1 100); do [ -e "$BATS_TEST_TMPDIR/ready" ] && break; sleep 0.05; done
+	[ -e "$BATS_TEST_TMPDIR/ready" ]
+}
+
+@test "loopback IPv4: iputils header, reply lines and statistics" {
+	need_root
+	run --separate-stderr nt ping -c 3 -i 0.05 127.0.0.1
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data." ]
+	for s in 1 2 3; do
+		grep -qE "^64 bytes from 127\.0\.0\.1: icmp_seq=$s ttl=64 time=[0-9]+(\.[0-9]+)? ms$" <<<"$output"
+	done
+	grep -qx -- '--- 127.0.0.1 ping statistics ---' <<<"$output"
+	parse_stats
+	[ "$TX" -eq 3 ] && [ "$RX" -eq 3 ] && [ "$LOSS" = 0 ]
+	grep -qE '^3 packets transmitted, 3 received, 0% packet loss, time [0-9]+ms$' <<<"$output"
+	grep -qE '^rtt min/avg/max/mdev = [0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3} ms$' <<<"$output"
+	[ "${lines[-1]}" = "$(grep '^rtt' <<<"$output")" ]
+}
+
+@test "loopback IPv6 and -6 with a name" {
+	need_root
+	[ -e /proc/net/if_inet6 ] || skip "no IPv6"
+	run nt ping -6 -c 2 -i 0.05 ::1
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "PING ::1 (::1) 56 data bytes" ]
+	grep -qE '^64 bytes from ::1: icmp_seq=2 ttl=64 time=' <<<"$output"
+	parse_stats; [ "$RX" -eq 2 ]
+}
+
+@test "-s, -q, -D and --json" {
+	need_root
+	run nt ping -c 2 -i 0.05 -s 100 127.0.0.1
+	[ "${lines[0]}" = "PING 127.0.0.1 (127.0.0.1) 100(128) bytes of data." ]
+	grep -q '^108 bytes from 127.0.0.1: icmp_seq=1 ' <<<"$output"
+	run nt ping -q -c 2 -i 0.05 127.0.0.1
+	! grep -q 'bytes from' <<<"$output"
+	parse_stats; [ "$RX" -eq 2 ]
+	run nt ping -D -c 1 127.0.0.1
+	grep -qE '^\[[0-9]+\.[0-9]{6}\] 64 bytes from 127\.0\.0\.1: icmp_seq=1 ' <<<"$output"
+	run nt ping --json -c 3 -i 0.05 127.0.0.1
+	[ "$status" -eq 0 ]
+	assert_json_lines
+	[ "${#lines[@]}" -eq 4 ]
+	[ "$(json_field type)" = reply ]
+	[ "$(json_field seq)" = 1 ]
+	[ "$(json_field ttl)" = 64 ]
+	output=${lines[3]}
+	[ "$(json_field type)" = summary ]
+	[ "$(json_field transmitted)" = 3 ]
+	[ "$(json_field received)" = 3 ]
+	[ "$(json_field loss_percent)" = 0 ]
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["rtt_min_ms"] <= d["rtt_median_ms"] <= d["rtt_max_ms"]' "${lines[3]}"
+}
+
+@test "-w deadline stops, SIGINT prints the statistics" {
+	need_root
+	run nt ping -w 0.5 -i 0.1 127.0.0.1
+	[ "$status" -eq 0 ]
+	parse_stats
+	[ "$TX" -ge 3 ] && [ "$TX" -le 7 ]
+	out=$BATS_TEST_TMPDIR/int
+	"$NETTOOL" ping -i 0.05 127.0.0.1 > "$out" &
+	P=$!
+	for i in $(seq 1 100); do grep -q 'icmp_seq=3 ' "$out" && break; sleep 0.05; done
+	kill -INT "$P"
+	wait "$P"; rc=$?
+	[ "$rc" -eq 0 ]
+	grep -qE '^[0-9]+ packets transmitted, [0-9]+ received' "$out"
+}
+
+@test "bad input: exit 2 with one line" {
+	for a in "-c 0" "-c abc" "-s 70000" "-t 0" "-t 256" "-i abc" "-W x" "-w -1"; do
+		run --separate-stderr nt ping $a 127.0.0.1
+		[ "$status" -eq 2 ] || { echo "$a: $status"; return 1; }
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		[[ "$stderr" == "nettool ping: "* ]]
+	done
+	run --separate-stderr nt ping -4 ::1
+	[ "$status" -eq 2 ]; [[ "$stderr" == "nettool ping: cannot resolve '::1'"* ]]
+	run --separate-stderr nt ping
+	[ "$status" -eq 2 ]
+	run --separate-stderr nt ping 127.0.0.1 127.0.0.2
+	[ "$status" -eq 2 ]
+}
+
+@test "unroutable target with -c 3 -W 1: exit 1" {
+	need_root
+	NSA=ntu$(( $$ % 100000 ))_$BATS_TEST_NUMBER
+	ip netns add "$NSA" 2>/dev/null || skip "cannot make a namespace"
+	ip -n "$NSA" link set lo up
+	run in_a "$NETTOOL" ping -c 3 -i 0.05 -W 1 10.202.0.1
+	[ "$status" -eq 1 ]
+	parse_stats
+	[ "$RX" -eq 0 ]
+	grep -q '100% packet loss' <<<"$output"
+}
+
+@test "netns: loss from an nftables rule matches its drop counter exactly" {
+	make_pair; need_cmd nft
+	ip netns exec "$NSB" nft -f - <<'NFT' || skip "nftables unusable"
+table inet nttest {
+	counter dropped { }
+	chain input {
+		type filter hook input priority 0;
+		icmp type echo-request numgen random mod 10 < 3 counter name dropped drop
+	}
+}
+NFT
+	run in_a "$NETTOOL" ping -c 200 -i 0.005 -W 1 10.201.0.2
+	parse_stats
+	dropped=$(ip netns exec "$NSB" nft list counter inet nttest dropped | sed -nE 's/.*packets ([0-9]+).*/\1/p')
+	echo "tx=$TX rx=$RX loss=$LOSS dropped=$dropped"
+	[ "$TX" -eq 200 ]
+	[ "$dropped" -gt 0 ]
+	[ "$RX" -eq $((200 - dropped)) ]
+	want=$(python3 -c "print('%g' % ((200 - $RX) * 100.0 / 200))")
+	[ "$LOSS" = "$want" ]
+}
+
+@test "netns: 20 ms user-space responder: avg within 10% of iputils, never below 20 ms" {
+	make_pair; need_cmd ping
+	start_responder delay 20
+	run in_a "$NETTOOL" ping -c 10 -i 0.05 10.201.0.2
+	parse_stats; [ "$RX" -eq 10 ]
+	ours=$(rtt_avg)
+	run in_a ping -c 10 -i 0.05 10.201.0.2
+	theirs=$(rtt_avg)
+	echo "nettool $ours ms, iputils $theirs ms"
+	python3 -c "import sys; o,t=float(sys.argv[1]),float(sys.argv[2]); assert o >= 20 and abs(o-t) <= 0.1*t" "$ours" "$theirs"
+}
+
+@test "netns: a duplicating responder gives (DUP!) and +N duplicates" {
+	make_pair
+	start_responder dup
+	run in_a "$NETTOOL" ping -c 5 -i 0.05 10.201.0.2
+	[ "$status" -eq 0 ]
+	parse_stats
+	[ "$RX" -eq 5 ]
+	grep -q 'icmp_seq=1 ttl=64 time=.* ms (DUP!)$' <<<"$output"
+	# the last duplicate may come after the count is reached, as with iputils
+	grep -qE '^5 packets transmitted, 5 received, \+[45] duplicates, 0% packet loss' <<<"$output"
+	[ "$(grep -c '(DUP!)$' <<<"$output")" -ge 4 ]
+}
+
+@test "netns: corrupt replies are counted, not believed" {
+	make_pair
+	start_responder corrupt
+	run in_a "$NETTOOL" ping -c 3 -i 0.05 -W 1 10.201.0.2
+	[ "$status" -eq 1 ]
+	parse_stats
+	[ "$RX" -eq 0 ]
+	grep -qE '^3 packets transmitted, 0 received, \+3 corrupted, 100% packet loss' <<<"$output"
+	grep -q '(BAD CHECKSUM!)' <<<"$output"
+}
+
+@test "netns: an unreachable route reports the ICMP error and its sender" {
+	make_pair
+	ip netns exec "$NSB" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$NSB" route add unreachable 10.203.0.0/24
+	ip -n "$NSA" route add 10.203.0.0/24 via 10.201.0.2
+	run in_a "$NETTOOL" ping -c 2 -i 0.05 -W 1 10.203.0.9
+	[ "$status" -eq 1 ]
+	grep -q '^From 10.201.0.2 icmp_seq=1 Destination Host Unreachable$' <<<"$output"
+	grep -qE '^2 packets transmitted, 0 received, \+2 errors, 100% packet loss' <<<"$output"
+}
+
+@test "netns: -t 1 through a router gives Time to live exceeded" {
+	make_pair
+	ip netns exec "$NSB" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$NSA" route add 10.204.0.0/24 via 10.201.0.2
+	ip -n "$NSB" route add 10.204.0.0/24 dev lo
+	run in_a "$NETTOOL" ping -c 1 -t 1 -W 1 10.204.0.9
+	grep -q '^From 10.201.0.2 icmp_seq=1 Time to live exceeded$' <<<"$output"
+}
+
+@test "unprivileged: datagram ICMP as nobody where ping_group_range allows, both fixes named where not" {
+	make_pair; need_cmd setpriv
+	ip netns exec "$NSA" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	run in_a setpriv --reuid=nobody --regid=nogroup --clear-groups "$NETTOOL" ping -c 2 -i 0.05 10.201.0.2
+	[ "$status" -eq 0 ]
+	parse_stats; [ "$RX" -eq 2 ]
+	ip netns exec "$NSA" sysctl -qw net.ipv4.ping_group_range="1 0"
+	run --separate-stderr in_a setpriv --reuid=nobody --regid=nogroup --clear-groups "$NETTOOL" ping -c 1 10.201.0.2
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"ping_group_range"* ]]
+	[[ "$stderr" == *"setcap cap_net_raw+ep"* ]]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+}
+
+@test "on a terminal: a median/p95/jitter line and an RTT histogram; not in pipes" {
+	need_root; need_cmd script
+	run script -qc "$NETTOOL ping -c 10 -i 0.01 127.0.0.1" /dev/null
+	[ "$status" -eq 0 ]
+	grep -qE '^latency median/p95/jitter = [0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3} ms' <<<"$output"
+	[ "$(grep -cE '^  < +[0-9.]+ ms \|#* +[0-9]+' <<<"$output")" -ge 1 ]
+	run nt ping -c 3 -i 0.01 127.0.0.1
+	! grep -q latency <<<"$output"
+	[[ "${lines[-1]}" == "rtt min/avg/max/mdev = "* ]]
+}
