@@ -17,6 +17,8 @@ static const struct command commands[] = {
 	{ "ipclass", cmd_ipclass, "IPv4 class and address-range classification", ipclass_usage },
 	{ "send", cmd_send, "send TCP or UDP data to HOST PORT (netcat client)", send_usage },
 	{ "listen", cmd_listen, "listen on a TCP or UDP port (netcat server, echo)", listen_usage },
+	{ "chat", cmd_chat, "two-way UDP messaging (the notes' UDP chat)", chat_usage },
+	{ "file", cmd_file, "TCP file download: serve a directory, get a file", file_usage },
 	{ "port", cmd_port, "well-known port and service lookup, and who uses a port", port_usage },
 	{ "ping", cmd_ping, "ICMP and ICMPv6 echo probe with iputils' output", ping_usage },
 	{ "netstat", cmd_netstat, "socket listing from /proc/net, with owning processes", netstat_usage },
