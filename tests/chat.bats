@@ -32,9 +32,9 @@ wait_line() {
 @test "two chats exchange lines both ways; reply goes to the last sender" {
 	PA=$(udp_port); PB=$(udp_port)
 	mkfifo "$T/a.in" "$T/b.in"
-	nt chat udp "$PA" 127.0.0.1 "$PB" <"$T/a.in" >"$T/a.out" 2>"$T/a.err" &
+	"$NETTOOL" chat udp "$PA" 127.0.0.1 "$PB" <"$T/a.in" >"$T/a.out" 2>"$T/a.err" &
 	A=$!; PIDS+=("$A")
-	nt chat udp "$PB" <"$T/b.in" >"$T/b.out" 2>"$T/b.err" &
+	"$NETTOOL" chat udp "$PB" <"$T/b.in" >"$T/b.out" 2>"$T/b.err" &
 	B=$!; PIDS+=("$B")
 	exec 7>"$T/a.in" 8>"$T/b.in"
 	wait_udp_bound "$PA"; wait_udp_bound "$PB"
@@ -54,9 +54,9 @@ wait_line() {
 @test "--json and --encoding GBK" {
 	PA=$(udp_port); PB=$(udp_port)
 	mkfifo "$T/a.in" "$T/b.in"
-	nt chat --encoding GBK udp "$PA" 127.0.0.1 "$PB" <"$T/a.in" >"$T/a.out" &
+	"$NETTOOL" chat --encoding GBK udp "$PA" 127.0.0.1 "$PB" <"$T/a.in" >"$T/a.out" &
 	PIDS+=($!)
-	nt chat --json --encoding GBK udp "$PB" <"$T/b.in" >"$T/b.out" &
+	"$NETTOOL" chat --json --encoding GBK udp "$PB" <"$T/b.in" >"$T/b.out" &
 	PIDS+=($!)
 	exec 7>"$T/a.in" 8>"$T/b.in"
 	wait_udp_bound "$PA"; wait_udp_bound "$PB"
@@ -85,7 +85,7 @@ s.settimeout(10); print(s.recvfrom(1024)[0].hex(), flush=True)' "$PP" >"$T/py.ou
 	need_cmd python3
 	PP=$(udp_port); PN=$(udp_port)
 	mkfifo "$T/n.in"
-	nt chat udp "$PN" 127.0.0.1 "$PP" <"$T/n.in" >"$T/n.out" &
+	"$NETTOOL" chat udp "$PN" 127.0.0.1 "$PP" <"$T/n.in" >"$T/n.out" &
 	PIDS+=($!)
 	exec 7>"$T/n.in"
 	wait_udp_bound "$PN"

@@ -20,7 +20,7 @@ teardown() {
 
 start_serve() {
 	PORT=$(free_port)
-	nt file serve -d "$T/srv" "$@" "$PORT" 2>"$T/serve.log" >"$T/serve.out" &
+	"$NETTOOL" file serve -d "$T/srv" "$@" "$PORT" 2>"$T/serve.log" >"$T/serve.out" &
 	SPID=$!
 	PIDS+=("$SPID")
 	wait_tcp_listen "$PORT"
@@ -191,7 +191,7 @@ PY
 	for i in $(seq 1 50); do head -c $((i * 20000)) /dev/urandom > "$T/srv/f$i"; done
 	start_serve
 	for i in $(seq 1 50); do
-		nt file get 127.0.0.1 "$PORT" "f$i" -o "$T/out/f$i" 2>"$T/out/err$i" &
+		"$NETTOOL" file get 127.0.0.1 "$PORT" "f$i" -o "$T/out/f$i" 2>"$T/out/err$i" &
 		pids+=($!)
 	done
 	PIDS+=("${pids[@]}")
