@@ -39,6 +39,11 @@ const char *nt_quote(const char *s, char *buf, size_t n);
 /* The same for len bytes that may hold NULs. */
 const char *nt_quoten(const char *s, size_t len, char *buf, size_t n);
 
+/* A -w style number of seconds in milliseconds, or exit 2 naming it. */
+int netio_parse_secs(const char *cmd, const char *s);
+/* A port 1-65535 as given, or exit 2 naming it. */
+const char *netio_check_port(const char *s);
+
 /* 1 when stdout is a terminal (labels, colour, escaping allowed). */
 int nt_stdout_is_tty(void);
 

@@ -13,9 +13,11 @@
 
 #include "cmd.h"
 #include "io.h"
-#include "netio.h"
+#include "enc.h"
+#include "loop.h"
+#include "sock.h"
 #include "out.h"
-#include "owner.h"
+#include "procnet.h"
 
 const char listen_usage[] =
 	"usage: nettool listen [-4] [-6] [-k] [-b ADDR] [--echo] [--once] [--hex] [--encoding ENC] [--json] tcp|udp PORT\n"
@@ -562,7 +564,7 @@ static void address_in_use(const struct listen_opts *o)
 
 	if (!host)
 		host = o->spec.family == AF_INET6 ? "[::]" : "0.0.0.0";
-	if (netio_port_owner(o->spec.proto == SOCK_PROTO_UDP, atoi(o->spec.port),
+	if (procnet_port_owner_text("/proc", o->spec.proto == SOCK_PROTO_UDP, atoi(o->spec.port),
 			     who, sizeof who))
 		nt_die(EXIT_NO, "address %s%s%s:%s in use by %s",
 		       strchr(host, ':') && host[0] != '[' ? "[" : "", host,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "num.h"
 
 #ifndef NETTOOL_VERSION
 #define NETTOOL_VERSION "0.1.0"
@@ -134,6 +135,31 @@ int nt_getopt(int argc, char **argv, const char *shortopts,
 		nt_usage_error("option '%s' needs a value",
 			       nt_quote(argv[optind - 1], q, sizeof q));
 	return c;
+}
+
+int netio_parse_secs(const char *cmd, const char *s)
+{
+	long long usec;
+	enum num_err e = num_parse_seconds(s, 0.001, 86400, &usec);
+	char q[64];
+
+	if (e != NUM_OK)
+		nt_usage_error("timeout '%s' %s (0.001-86400 seconds)",
+			       nt_quote(s, q, sizeof q), num_strerror(e));
+	(void)cmd;
+	return (int)(usec / 1000);
+}
+
+const char *netio_check_port(const char *s)
+{
+	int port;
+	enum num_err e = num_parse_port(s, 1, &port);
+	char q[64];
+
+	if (e != NUM_OK)
+		nt_usage_error("port '%s' %s (1-65535)", nt_quote(s, q, sizeof q),
+			       num_strerror(e));
+	return s;
 }
 
 static void print_overview(FILE *fp)

@@ -11,7 +11,9 @@
 
 #include "cmd.h"
 #include "io.h"
-#include "netio.h"
+#include "enc.h"
+#include "loop.h"
+#include "sock.h"
 #include "out.h"
 
 const char send_usage[] =

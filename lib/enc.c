@@ -132,3 +132,53 @@ size_t hex_dump(struct hexdump *h, const unsigned char *p, size_t n,
 	}
 	return w;
 }
+
+int netio_filter_init(struct netio_filter *f, const char *to,
+		      const char *from, int hexdump)
+{
+	memset(f, 0, sizeof *f);
+	f->hexdump = hexdump;
+	if (to && from) {
+		f->enc = enc_open(to, from);
+		if (!f->enc)
+			return -1;
+	}
+	if (f->enc && hexdump) {
+		f->tmpcap = 65536 * ENC_RATIO + 64;
+		f->tmp = malloc(f->tmpcap);
+		if (!f->tmp)
+			return -1;
+	}
+	return 0;
+}
+
+void netio_filter_free(struct netio_filter *f)
+{
+	enc_close(f->enc);
+	free(f->tmp);
+	f->enc = NULL;
+	f->tmp = NULL;
+}
+
+size_t netio_filter_ratio(const struct netio_filter *f)
+{
+	return (f->enc ? ENC_RATIO : 1) * (f->hexdump ? HEX_RATIO : 1);
+}
+
+ssize_t netio_filter(void *arg, const char *in, size_t n, char *out,
+		     size_t outcap)
+{
+	struct netio_filter *f = arg;
+	ssize_t k;
+
+	if (f->enc && !f->hexdump)
+		return enc_convert(f->enc, in, n, out, outcap);
+	if (f->enc) {
+		k = enc_convert(f->enc, in, n, f->tmp, f->tmpcap);
+		if (k < 0)
+			return -1;
+		in = f->tmp;
+		n = (size_t)k;
+	}
+	return (ssize_t)hex_dump(&f->hex, (const unsigned char *)in, n, out, outcap);
+}

@@ -745,3 +745,14 @@ int procnet_read_owned(const char *proc_root, unsigned proto_mask, int family,
 	errno = saved;
 	return rc;
 }
+
+int procnet_port_owner_text(const char *proc_root, int udp, int port, char *buf, size_t n)
+{
+	struct owner who;
+
+	if (procnet_find_port_owner(proc_root, udp ? SP_UDP : SP_TCP,
+				    (uint16_t)port, &who) != 1)
+		return 0;
+	snprintf(buf, n, "%s (pid %ld)", who.comm, (long)who.pid);
+	return 1;
+}

@@ -93,4 +93,8 @@ int procnet_find_port_owner(const char *proc_root, enum sock_proto proto,
  * Free the list with sock_list_free. */
 int procnet_sockets_of_pid(const char *proc_root, pid_t pid, struct sock_list *list);
 
+/* "python3 (pid 4242)" for whoever holds the port, into buf: 1, or 0 when
+ * no process we can see holds it. */
+int procnet_port_owner_text(const char *proc_root, int udp, int port, char *buf, size_t n);
+
 #endif

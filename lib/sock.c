@@ -15,7 +15,7 @@
 
 #include "sock.h"
 
-int sock_parse_proto(const char *s, enum sock_proto *out)
+int sock_parse_proto(const char *s, enum sock_transport *out)
 {
 	if (strcmp(s, "tcp") == 0)
 		*out = SOCK_PROTO_TCP;
@@ -26,7 +26,7 @@ int sock_parse_proto(const char *s, enum sock_proto *out)
 	return 0;
 }
 
-static int socktype(enum sock_proto p)
+static int socktype(enum sock_transport p)
 {
 	return p == SOCK_PROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
 }

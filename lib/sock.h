@@ -15,14 +15,14 @@
 #define SOCK_ADDRSTRLEN 80
 
 /* Socket type words accepted on the command line. */
-enum sock_proto { SOCK_PROTO_TCP, SOCK_PROTO_UDP };
+enum sock_transport { SOCK_PROTO_TCP, SOCK_PROTO_UDP };
 
 /* Parses "tcp" / "udp"; returns 0 or -1. */
-int sock_parse_proto(const char *s, enum sock_proto *out);
+int sock_parse_proto(const char *s, enum sock_transport *out);
 
 /* Where and how: family is AF_UNSPEC, AF_INET or AF_INET6 (-4/-6). */
 struct sock_spec {
-	enum sock_proto proto;
+	enum sock_transport proto;
 	int family;
 	const char *host;      /* NULL: any address (listen) */
 	const char *port;      /* service or number, as text */

@@ -111,7 +111,7 @@ static void test_sock(void)
 	socklen_t len;
 	char buf[SOCK_ADDRSTRLEN], port[16];
 	int err = 0, lfd, cfd;
-	enum sock_proto pr;
+	enum sock_transport pr;
 
 	lfd = sock_listen(&s, 16, &err, &ss, &len);
 	CHECK(lfd >= 0);
