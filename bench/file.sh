@@ -17,26 +17,47 @@ now() { date +%s.%N; }
 mkdir "$T/srv"
 head -c $((SIZE_MB << 20)) /dev/urandom > "$T/srv/big"
 want=$(sha256sum "$T/srv/big" | cut -d' ' -f1)
+ROUNDS=${ROUNDS:-3}
 
-P=$(port)
-"$NETTOOL" file serve -d "$T/srv" "$P" 2>/dev/null & pids+=($!)
-wait_listen "$P"
-t0=$(now); "$NETTOOL" file get 127.0.0.1 "$P" big -o "$T/nt.out"; t1=$(now)
-[ "$(sha256sum "$T/nt.out" | cut -d' ' -f1)" = "$want" ] || { echo "nettool: sha256 differs" >&2; exit 1; }
-rm -f "$T/nt.out"
+# Each run starts with no dirty pages, so neither tool pays for writing
+# back the other's output (or the source file) to disk.
+run_nettool() {
+	local P t0 t1
+	P=$(port)
+	"$NETTOOL" file serve -d "$T/srv" "$P" 2>/dev/null & pids+=($!)
+	wait_listen "$P"
+	sync
+	t0=$(now); "$NETTOOL" file get 127.0.0.1 "$P" big -o "$T/nt.out"; t1=$(now)
+	[ "$(sha256sum "$T/nt.out" | cut -d' ' -f1)" = "$want" ] || { echo "nettool: sha256 differs" >&2; exit 1; }
+	rm -f "$T/nt.out"
+	echo "nt $t0 $t1" >> "$T/times"
+}
+run_nc() {
+	local P t0 t1
+	P=$(port)
+	nc.openbsd -l -N 127.0.0.1 "$P" < "$T/srv/big" & pids+=($!)
+	wait_listen "$P"
+	sync
+	t0=$(now); nc.openbsd 127.0.0.1 "$P" < /dev/null > "$T/nc.out"; t1=$(now)
+	[ "$(sha256sum "$T/nc.out" | cut -d' ' -f1)" = "$want" ] || { echo "nc: sha256 differs" >&2; exit 1; }
+	rm -f "$T/nc.out"
+	echo "nc $t0 $t1" >> "$T/times"
+}
+for _ in $(seq 1 "$ROUNDS"); do
+	run_nettool
+	run_nc
+done
 
-P=$(port)
-nc.openbsd -l -N 127.0.0.1 "$P" < "$T/srv/big" & pids+=($!)
-wait_listen "$P"
-t2=$(now); nc.openbsd 127.0.0.1 "$P" < /dev/null > "$T/nc.out"; t3=$(now)
-[ "$(sha256sum "$T/nc.out" | cut -d' ' -f1)" = "$want" ] || { echo "nc: sha256 differs" >&2; exit 1; }
-
-python3 - "$SIZE_MB" "$t0" "$t1" "$t2" "$t3" <<'PY'
-import sys
-mb = float(sys.argv[1]); t0, t1, t2, t3 = map(float, sys.argv[2:])
-a, b = mb / (t1 - t0), mb / (t3 - t2)
-print("file: %d MiB over loopback, sha256 checked" % mb)
-print("  nettool file serve/get  %8.1f MiB/s  (%.2f s)" % (a, t1 - t0))
-print("  nc.openbsd -l -N / nc   %8.1f MiB/s  (%.2f s)" % (b, t3 - t2))
-print("  ratio nettool/nc        %8.2fx" % (a / b))
+python3 - "$SIZE_MB" "$T/times" <<'PY'
+import sys, statistics
+mb = float(sys.argv[1])
+secs = {"nt": [], "nc": []}
+for line in open(sys.argv[2]):
+    who, t0, t1 = line.split()
+    secs[who].append(float(t1) - float(t0))
+a, b = statistics.median(secs["nt"]), statistics.median(secs["nc"])
+print("file: %d MiB over loopback, sha256 checked, median of %d runs each" % (mb, len(secs["nt"])))
+print("  nettool file serve/get  %8.1f MiB/s  (%.2f s)" % (mb / a, a))
+print("  nc.openbsd -l -N / nc   %8.1f MiB/s  (%.2f s)" % (mb / b, b))
+print("  ratio nettool/nc        %8.2fx" % (b / a))
 PY

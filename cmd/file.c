@@ -388,21 +388,20 @@ static void show_progress(long long bytes, long long start, int final)
 static long long receive_into(int fd, struct fp_sink *sink, const char **what,
 			      int progress)
 {
-	static char buf[1 << 20];
 	long long total = 0, start = now_ms(), shown = start;
+	int write_failed;
 
 	for (;;) {
-		ssize_t r = read(fd, buf, sizeof buf);
+		long r = fp_sink_receive(sink, fd, &write_failed);
 		if (r == 0)
 			return total;
 		if (r < 0) {
-			if (errno == EINTR && !interrupted)
+			if (write_failed)
+				*what = "write";
+			else if (errno == EINTR && !interrupted)
 				continue;
-			*what = interrupted ? "interrupted" : "receive";
-			return -1 - total;
-		}
-		if (fp_sink_write(sink, buf, (size_t)r) < 0) {
-			*what = "write";
+			else
+				*what = interrupted ? "interrupted" : "receive";
 			return -1 - total;
 		}
 		total += r;

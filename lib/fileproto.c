@@ -321,6 +321,7 @@ int fp_sink_open(struct fp_sink *s, const char *target, int force)
 
 	memset(s, 0, sizeof *s);
 	s->fd = -1;
+	s->pipe[0] = s->pipe[1] = -1;
 	s->force = force;
 	if (!force && target_exists(target)) {
 		errno = EEXIST;
@@ -355,6 +356,73 @@ int fp_sink_open(struct fp_sink *s, const char *target, int force)
 int fp_sink_write(struct fp_sink *s, const void *p, size_t n)
 {
 	return io_write_all(s->fd, p, n);
+}
+
+#define SINK_CHUNK (1 << 20)
+
+static void close_pipe(struct fp_sink *s)
+{
+	if (s->pipe[0] >= 0) {
+		close(s->pipe[0]);
+		close(s->pipe[1]);
+	}
+	s->pipe[0] = s->pipe[1] = -1;
+}
+
+static long receive_copying(struct fp_sink *s, int fd, int *write_failed)
+{
+	static char buf[SINK_CHUNK];
+	ssize_t r = read(fd, buf, sizeof buf);
+
+	if (r > 0 && fp_sink_write(s, buf, (size_t)r) < 0) {
+		*write_failed = 1;
+		return -1;
+	}
+	return (long)r;
+}
+
+/* Empties the pipe into the file; a failure here loses nothing that
+ * matters, since the download is then abandoned. */
+static int drain_pipe(struct fp_sink *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = splice(s->pipe[0], NULL, s->fd, NULL, n, SPLICE_F_MOVE);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+long fp_sink_receive(struct fp_sink *s, int fd, int *write_failed)
+{
+	ssize_t r;
+
+	*write_failed = 0;
+	if (!s->copying && s->pipe[0] < 0) {
+		if (pipe2(s->pipe, O_CLOEXEC) < 0)
+			s->copying = 1;
+		else
+			(void)fcntl(s->pipe[1], F_SETPIPE_SZ, SINK_CHUNK);
+	}
+	if (s->copying)
+		return receive_copying(s, fd, write_failed);
+	r = splice(fd, NULL, s->pipe[1], NULL, SINK_CHUNK, SPLICE_F_MOVE);
+	if (r < 0 && errno == EINVAL) {
+		close_pipe(s);
+		s->copying = 1;
+		return receive_copying(s, fd, write_failed);
+	}
+	if (r > 0 && drain_pipe(s, (size_t)r) < 0) {
+		*write_failed = 1;
+		return -1;
+	}
+	return (long)r;
 }
 
 /* Gives the anonymous file a name in the target's directory. */
@@ -415,8 +483,7 @@ int fp_sink_commit(struct fp_sink *s)
 {
 	int rc;
 
-	if (fsync(s->fd) < 0)
-		return -1;
+	close_pipe(s);
 	if (s->anonymous && !s->force) {
 		rc = link_anonymous(s, s->target); /* EEXIST: never clobbers */
 	} else {
@@ -448,6 +515,7 @@ void fp_sink_abort(struct fp_sink *s)
 {
 	int e = errno;
 
+	close_pipe(s);
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;

@@ -63,13 +63,22 @@ struct fp_sink {
 	int force;      /* replace an existing target */
 	char *target;
 	char *tmp;      /* the temporary name (mkstemp) */
+	int pipe[2];    /* socket -> file with splice; -1 until first use */
+	int copying;    /* splice refused: plain read/write */
 };
 
 /* Fails with errno EEXIST when target exists and force is 0. */
 int fp_sink_open(struct fp_sink *s, const char *target, int force);
 int fp_sink_write(struct fp_sink *s, const void *p, size_t n);
-/* fsync, then the temporary file becomes target (never clobbering it
- * without force). On failure nothing is left behind. */
+/* Moves what one read of fd gives (up to about 1 MiB) into the file, with
+ * splice() through a pipe when the kernel allows, else read/write. Returns
+ * bytes stored, 0 at the end of fd, or -1 with errno and *write_failed set
+ * when storing (not reading) failed. */
+long fp_sink_receive(struct fp_sink *s, int fd, int *write_failed);
+/* The temporary file becomes target (never clobbering it without force).
+ * No fsync: like cp, curl and rsync, durability is left to the system;
+ * what is guaranteed is that target never holds a partial download. On
+ * failure nothing is left behind. */
 int fp_sink_commit(struct fp_sink *s);
 /* Removes the temporary file; safe after a failed commit. */
 void fp_sink_abort(struct fp_sink *s);

@@ -158,9 +158,15 @@ PY
 	ip netns exec "$NS" "$NETTOOL" file get 127.0.0.1 "$PORT" huge -o "$T/out/h" 2>"$T/get.err" &
 	GPID=$!
 	PIDS+=("$GPID")
-	# wait until the client has written some of the file
+	# wait until the client's temporary file (spliced into, so /proc/PID/io
+	# does not count it) holds some of the download
 	for i in $(seq 1 200); do
-		w=$(sed -n 's/^wchar: //p' "/proc/$GPID/io" 2>/dev/null)
+		w=0
+		for fd in /proc/"$GPID"/fd/*; do
+			case $(readlink "$fd" 2>/dev/null) in
+			"$T/out/"*) w=$(stat -L -c %s "$fd" 2>/dev/null || echo 0) ;;
+			esac
+		done
 		[ "${w:-0}" -gt 100000 ] && break
 		sleep 0.05
 	done

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -148,6 +149,41 @@ static void test_sink(void)
 	CHECK(access(target, F_OK) != 0);
 }
 
+/* What a socket gives arrives in the file whole, by splice or by copy. */
+static void test_sink_receive(void)
+{
+	char target[256], buf[64] = "";
+	struct fp_sink s;
+	int sv[2], wf = 0;
+	long got = 0, r;
+	FILE *f;
+
+	snprintf(target, sizeof target, "%s/rx", dir);
+	CHECK_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	CHECK_INT(write(sv[1], "spliced bytes", 13), 13);
+	close(sv[1]);
+	CHECK_INT(fp_sink_open(&s, target, 0), 0);
+	while ((r = fp_sink_receive(&s, sv[0], &wf)) > 0)
+		got += r;
+	CHECK_INT(r, 0);
+	CHECK_INT(wf, 0);
+	CHECK_INT(got, 13);
+	CHECK_INT(fp_sink_commit(&s), 0);
+	close(sv[0]);
+	f = fopen(target, "r");
+	CHECK(f && fgets(buf, sizeof buf, f));
+	if (f)
+		fclose(f);
+	CHECK_STR(buf, "spliced bytes");
+	unlink(target);
+	/* A read error is the source's fault, not the file's. */
+	CHECK_INT(fp_sink_open(&s, target, 0), 0);
+	CHECK_INT(fp_sink_receive(&s, -1, &wf), -1);
+	CHECK_INT(wf, 0);
+	fp_sink_abort(&s);
+	CHECK(access(target, F_OK) != 0);
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -155,6 +191,7 @@ int main(void)
 	test_names();
 	test_open();
 	test_sink();
+	test_sink_receive();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (dir[0] && system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
