@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "cmd.h"
 #include "fileproto.h"
 #include "io.h"
+#include "loop.h"
 #include "num.h"
 #include "out.h"
 #include "sock.h"
@@ -48,11 +48,13 @@ static long long now_ms(void)
 
 /* ---- serve ---------------------------------------------------------- */
 
+struct server;
+
 struct client {
-	int fd, file;
-	int sending;
+	struct server *s;
+	int fd, file, timer;
 	off_t off, size;
-	long long start, first_byte;
+	long long start;
 	size_t len;
 	char peer[SOCK_ADDRSTRLEN];
 	char name[FP_NAME_MAX + 1];
@@ -60,10 +62,10 @@ struct client {
 };
 
 struct server {
+	struct loop *l;
 	int lfd, dirfd, json;
 	struct out *log;
-	struct client *c[MAX_CLIENTS];
-	size_t n;
+	size_t n; /* clients connected */
 };
 
 static const struct out_col log_cols[] = {
@@ -75,9 +77,9 @@ static const struct out_col log_cols[] = {
 	{ "seconds", "seconds", 0, 0 },
 };
 
-static void log_request(struct server *s, struct client *c, const char *status,
-			const char *reason)
+static void log_request(struct client *c, const char *status, const char *reason)
 {
+	struct server *s = c->s;
 	double secs = (double)(now_ms() - c->start) / 1000.0;
 	char q[160];
 
@@ -112,106 +114,28 @@ static void set_abortive(int fd, int on)
 	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
 }
 
-static void drop_client(struct server *s, size_t i)
+static void drop_client(struct client *c)
 {
-	struct client *c = s->c[i];
+	struct server *s = c->s;
 
+	loop_unwatch(s->l, c->fd);
+	loop_timer_cancel(s->l, c->timer);
 	close(c->fd);
 	if (c->file >= 0)
 		close(c->file);
 	free(c);
-	s->c[i] = s->c[--s->n];
+	if (s->n-- == MAX_CLIENTS)
+		loop_events(s->l, s->lfd, LOOP_IN); /* room again */
 }
 
-static void accept_clients(struct server *s)
+static void finish(struct client *c, const char *status, const char *reason)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	int fd;
-
-	while (s->n < MAX_CLIENTS) {
-		fd = sock_accept(s->lfd, &ss, &sl);
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-			    errno != ECONNABORTED)
-				nt_warn("accept: %s", strerror(errno));
-			return;
-		}
-		struct client *c = calloc(1, sizeof *c);
-		if (!c) {
-			close(fd);
-			return;
-		}
-		c->fd = fd;
-		c->file = -1;
-		c->start = now_ms();
-		sock_format_addr((struct sockaddr *)&ss, sl, c->peer, sizeof c->peer);
-		s->c[s->n++] = c;
-	}
+	log_request(c, status, reason);
+	drop_client(c);
 }
 
-/* Returns 1 when the client is finished and was dropped. */
-static int start_sending(struct server *s, size_t i)
+static void send_more(struct client *c)
 {
-	struct client *c = s->c[i];
-	enum fp_open_err why;
-	struct stat st;
-
-	c->file = fp_open_beneath(s->dirfd, c->name, FP_RESOLVE_AUTO, &st, &why);
-	if (c->file < 0) {
-		log_request(s, c, "refused", why == FPO_SYSTEM ? strerror(errno)
-			    : fp_open_strerror(why));
-		drop_client(s, i);
-		return 1;
-	}
-	c->size = st.st_size;
-	c->sending = 1;
-	set_abortive(c->fd, 1);
-	return 0;
-}
-
-static int read_name(struct server *s, size_t i, int paused)
-{
-	struct client *c = s->c[i];
-	enum fp_name_err err;
-	enum fp_parse r;
-	int at_end = paused;
-
-	if (!paused) {
-		ssize_t got = read(c->fd, c->buf + c->len, sizeof c->buf - 1 - c->len);
-		if (got < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return 0;
-			log_request(s, c, "error", strerror(errno));
-			drop_client(s, i);
-			return 1;
-		}
-		if (got == 0)
-			at_end = 1;
-		else if (c->len == 0)
-			c->first_byte = now_ms();
-		c->len += (size_t)got;
-	}
-	r = fp_parse_request(c->buf, c->len, at_end, c->name, &err);
-	if (r == FP_MORE)
-		return 0;
-	if (r == FP_BAD) {
-		c->name[0] = '\0';
-		if (c->len && err != FPN_TOO_LONG) {
-			size_t n = c->len < 120 ? c->len : 120;
-			memcpy(c->name, c->buf, n);
-			c->name[n] = '\0';
-		}
-		log_request(s, c, "refused", fp_name_strerror(err));
-		drop_client(s, i);
-		return 1;
-	}
-	return start_sending(s, i);
-}
-
-static int send_more(struct server *s, size_t i)
-{
-	struct client *c = s->c[i];
 	off_t left = c->size - c->off;
 	ssize_t w;
 
@@ -219,100 +143,140 @@ static int send_more(struct server *s, size_t i)
 		w = sock_sendfile(c->fd, c->file, &c->off,
 				  left > SEND_CHUNK ? SEND_CHUNK : (size_t)left);
 		if (w < 0 && (errno == EAGAIN || errno == EINTR))
-			return 0;
+			return;
 		if (w <= 0) {
-			log_request(s, c, "error", w < 0 ? strerror(errno) : "file shrank");
-			drop_client(s, i); /* still abortive: the client sees a reset */
-			return 1;
+			/* still abortive: the client sees a reset */
+			finish(c, "error", w < 0 ? strerror(errno) : "file shrank");
+			return;
 		}
 		if (c->off < c->size)
-			return 0;
+			return;
 	}
 	set_abortive(c->fd, 0);
-	log_request(s, c, "sent", NULL);
-	drop_client(s, i);
-	return 1;
+	finish(c, "sent", NULL);
 }
 
-static int poll_timeout(const struct server *s, long long now)
+static void on_sendable(struct loop *l, int fd, unsigned ev, void *arg)
 {
-	long long best = -1, due;
-	size_t i;
+	(void)l, (void)fd, (void)ev;
+	send_more(arg);
+}
 
-	for (i = 0; i < s->n; i++) {
-		const struct client *c = s->c[i];
-		if (c->sending)
-			continue;
-		due = c->len ? c->first_byte + NAME_PAUSE_MS : c->start + NAME_TIMEOUT_MS;
-		if (best < 0 || due < best)
-			best = due;
+static void start_sending(struct client *c)
+{
+	enum fp_open_err why;
+	struct stat st;
+
+	loop_timer_cancel(c->s->l, c->timer);
+	c->file = fp_open_beneath(c->s->dirfd, c->name, FP_RESOLVE_AUTO, &st, &why);
+	if (c->file < 0) {
+		finish(c, "refused", why == FPO_SYSTEM ? strerror(errno)
+		       : fp_open_strerror(why));
+		return;
 	}
-	if (best < 0)
-		return -1;
-	return best <= now ? 0 : (int)(best - now);
+	c->size = st.st_size;
+	set_abortive(c->fd, 1);
+	if (loop_watch(c->s->l, c->fd, LOOP_OUT, on_sendable, c) < 0)
+		finish(c, "error", strerror(errno));
 }
 
-static void expire_waiting(struct server *s, long long now)
+static void parse_name(struct client *c, int at_end)
 {
-	size_t i = 0;
+	enum fp_name_err err;
+	enum fp_parse r = fp_parse_request(c->buf, c->len, at_end, c->name, &err);
 
-	while (i < s->n) {
-		struct client *c = s->c[i];
-		int done = 0;
-		if (!c->sending && c->len && now >= c->first_byte + NAME_PAUSE_MS)
-			done = read_name(s, i, 1);
-		else if (!c->sending && !c->len && now >= c->start + NAME_TIMEOUT_MS) {
-			log_request(s, c, "refused", "no name sent");
-			drop_client(s, i);
-			done = 1;
+	if (r == FP_MORE)
+		return;
+	if (r == FP_BAD) {
+		c->name[0] = '\0';
+		if (c->len && err != FPN_TOO_LONG) {
+			size_t n = c->len < 120 ? c->len : 120;
+			memcpy(c->name, c->buf, n);
+			c->name[n] = '\0';
 		}
-		if (!done)
-			i++;
+		finish(c, "refused", fp_name_strerror(err));
+		return;
 	}
+	start_sending(c);
 }
 
-static void serve_ready(struct server *s, const struct pollfd *p, size_t np)
+/* The notes' client neither half-closes nor ends the name with a newline:
+ * a short pause after its first bytes ends the name. */
+static void on_name_pause(struct loop *l, void *arg)
 {
-	size_t k, i;
+	struct client *c = arg;
 
-	/* Clients are matched by fd: drop_client reorders the array. */
-	for (k = 1; k < np; k++) {
-		if (!p[k].revents)
-			continue;
-		for (i = 0; i < s->n && s->c[i]->fd != p[k].fd; i++)
-			;
-		if (i == s->n)
-			continue;
-		if (s->c[i]->sending)
-			send_more(s, i);
-		else
-			read_name(s, i, 0);
-	}
-	if (p[0].revents & POLLIN)
-		accept_clients(s);
+	(void)l;
+	c->timer = 0;
+	parse_name(c, 1);
 }
 
-static int serve_loop(struct server *s)
+static void on_name_timeout(struct loop *l, void *arg)
 {
-	static struct pollfd p[MAX_CLIENTS + 1];
-	size_t i, np;
-	int r;
+	struct client *c = arg;
 
-	for (;;) {
-		p[0].fd = s->n < MAX_CLIENTS ? s->lfd : -1;
-		p[0].events = POLLIN;
-		for (i = 0; i < s->n; i++) {
-			p[i + 1].fd = s->c[i]->fd;
-			p[i + 1].events = s->c[i]->sending ? POLLOUT : POLLIN;
-			p[i + 1].revents = 0;
+	(void)l;
+	c->timer = 0;
+	finish(c, "refused", "no name sent");
+}
+
+static void on_name_bytes(struct loop *l, int fd, unsigned ev, void *arg)
+{
+	struct client *c = arg;
+	ssize_t got = read(fd, c->buf + c->len, sizeof c->buf - 1 - c->len);
+
+	(void)ev;
+	if (got < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			finish(c, "error", strerror(errno));
+		return;
+	}
+	if (got > 0 && c->len == 0) {
+		loop_timer_cancel(l, c->timer);
+		c->timer = loop_timer(l, NAME_PAUSE_MS, on_name_pause, c);
+	}
+	c->len += (size_t)got;
+	parse_name(c, got == 0);
+}
+
+static void add_client(struct server *s, int fd, const struct sockaddr_storage *ss,
+		       socklen_t sl)
+{
+	struct client *c = calloc(1, sizeof *c);
+
+	if (!c || loop_watch(s->l, fd, LOOP_IN, on_name_bytes, c) < 0) {
+		nt_warn("cannot take a client: %s", strerror(c ? errno : ENOMEM));
+		free(c);
+		close(fd);
+		return;
+	}
+	c->s = s;
+	c->fd = fd;
+	c->file = -1;
+	c->start = now_ms();
+	sock_format_addr((const struct sockaddr *)ss, sl, c->peer, sizeof c->peer);
+	c->timer = loop_timer(s->l, NAME_TIMEOUT_MS, on_name_timeout, c);
+	if (++s->n == MAX_CLIENTS)
+		loop_events(s->l, s->lfd, 0); /* the backlog waits */
+}
+
+static void on_accept(struct loop *l, int lfd, unsigned ev, void *arg)
+{
+	struct server *s = arg;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd;
+
+	(void)l, (void)ev;
+	while (s->n < MAX_CLIENTS) {
+		fd = sock_accept(lfd, &ss, &sl);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+			    errno != ECONNABORTED)
+				nt_warn("accept: %s", strerror(errno));
+			return;
 		}
-		np = s->n + 1;
-		r = poll(p, np, poll_timeout(s, now_ms()));
-		if (r < 0 && errno != EINTR)
-			nt_die(EXIT_NO, "poll: %s", strerror(errno));
-		if (r > 0)
-			serve_ready(s, p, np);
-		expire_waiting(s, now_ms());
+		add_client(s, fd, &ss, sl);
 	}
 }
 
@@ -340,7 +304,12 @@ static int file_serve(const struct options *o, char **args, int nargs)
 		nt_die(EXIT_NO, "cannot listen on port %d: %s", port, sock_strerror(err));
 	if (s.json)
 		s.log = out_open(stdout, OUT_JSON, log_cols, sizeof log_cols / sizeof log_cols[0]);
-	return serve_loop(&s);
+	s.l = loop_new();
+	if (!s.l || loop_watch(s.l, s.lfd, LOOP_IN, on_accept, &s) < 0)
+		nt_die(EXIT_NO, "cannot start the event loop: %s", strerror(errno));
+	if (loop_run(s.l) < 0)
+		nt_die(EXIT_NO, "event loop: %s", strerror(errno));
+	return EXIT_YES;
 }
 
 /* ---- get ------------------------------------------------------------ */
