@@ -60,6 +60,8 @@ struct ping {
 	size_t nsamples;
 	double jitter_sum;
 	long long last_rtt;
+	long long ewma8;               /* 8 x iputils' moving average */
+	long long pipe;                /* most probes in flight at a reply */
 	struct timespec start;
 	struct out *jreply, *jerror;
 };
@@ -338,6 +340,8 @@ static void note_rtt(struct ping *p, long long rtt)
 	if (p->received > 1)
 		p->jitter_sum += (double)llabs(rtt - p->last_rtt);
 	p->last_rtt = rtt;
+	/* iputils' ewma: weight 1/8, kept scaled by 8 in integers */
+	p->ewma8 = p->received == 1 ? rtt * 8 : p->ewma8 + rtt - p->ewma8 / 8;
 	if (p->nsamples < MAX_SAMPLES)
 		p->samples[p->nsamples++] = (float)rtt;
 }
@@ -412,6 +416,8 @@ static void handle_packet(struct ping *p, struct ping_packet *pkt)
 		p->got[s16 >> 3] |= (uint8_t)(1u << (s16 & 7));
 		p->received++;
 		note_rtt(p, rtt);
+		if (p->sent - seq + 1 > p->pipe)
+			p->pipe = p->sent - seq + 1;
 	}
 	print_reply(p, seq, m.icmp_len, from, ttl, rtt, dup, 0, &pkt->when);
 }
@@ -499,6 +505,18 @@ static int cmp_float(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Nearest-rank percentile of n sorted samples (n > 0); the median of an
+ * even count is the mean of the middle two. */
+static double percentile(const float *s, size_t n, int pct)
+{
+	size_t rank;
+
+	if (pct == 50 && n % 2 == 0)
+		return ((double)s[n / 2 - 1] + (double)s[n / 2]) / 2;
+	rank = (n * (size_t)pct + 99) / 100; /* ceil(n * pct / 100) */
+	return s[rank ? rank - 1 : 0];
+}
+
 /* A compact histogram of the sorted samples: up to 8 rows, log-spaced
  * between the smallest and largest round trip. */
 static void print_histogram(const struct ping *p)
@@ -543,20 +561,21 @@ static void summary(struct ping *p)
 		{ "rtt_p95_ms", "", 0, 0 }, { "jitter_ms", "", 0, 0 },
 	};
 	struct timespec end;
-	long long elapsed_ms, avg = 0, mdev = 0;
+	long long elapsed_us, elapsed_ms, avg = 0, mdev = 0;
 	double loss = p->sent ? (double)(p->sent - p->received) * 100.0 / (double)p->sent : 0;
 	double median = 0, p95 = 0, jitter = 0;
 
 	clock_gettime(CLOCK_REALTIME, &end);
-	elapsed_ms = (ts_diff_us(&end, &p->start) + 500) / 1000;
+	elapsed_us = ts_diff_us(&end, &p->start);
+	elapsed_ms = (elapsed_us + 500) / 1000;
 	if (p->received) {
 		double a = p->rtt_sum / (double)p->received;
 		double var = p->rtt_sum2 / (double)p->received - a * a;
 		avg = llround(a);
 		mdev = llround(sqrt(var > 0 ? var : 0));
 		qsort(p->samples, p->nsamples, sizeof p->samples[0], cmp_float);
-		median = p->samples[p->nsamples / 2];
-		p95 = p->samples[(size_t)((double)(p->nsamples - 1) * 0.95)];
+		median = percentile(p->samples, p->nsamples, 50);
+		p95 = percentile(p->samples, p->nsamples, 95);
 		if (p->received > 1)
 			jitter = p->jitter_sum / (double)(p->received - 1);
 	}
@@ -587,6 +606,11 @@ static void summary(struct ping *p)
 	}
 	if (p->flood && nt_stdout_is_tty())
 		putchar('\n');
+	/* Beyond iputils, but ahead of its statistics block, so that scripts
+	 * reading that block (tail -1, tail -3, grep) find it unchanged. */
+	if (p->received)
+		printf("latency median/p95/jitter = %.3f/%.3f/%.3f ms\n",
+		       median / 1000, p95 / 1000, jitter / 1000);
 	printf("\n--- %s ping statistics ---\n", p->host);
 	printf("%lld packets transmitted, %lld received", p->sent, p->received);
 	if (p->dups)
@@ -596,18 +620,24 @@ static void summary(struct ping *p)
 	if (p->errors)
 		printf(", +%lld errors", p->errors);
 	printf(", %g%% packet loss, time %lldms\n", loss, elapsed_ms);
-	if (p->received) {
-		printf("rtt min/avg/max/mdev = %lld.%03lld/%lld.%03lld/%lld.%03lld/%lld.%03lld ms\n",
+	/* iputils' second line: rtt, then how many probes were in flight at
+	 * most (pipe) and, when probes are not paced by a fixed interval, the
+	 * mean gap between them and the moving average (ipg/ewma). Its final
+	 * newline comes even without replies, leaving a blank line. */
+	if (p->received)
+		printf("rtt min/avg/max/mdev = %lld.%03lld/%lld.%03lld/%lld.%03lld/%lld.%03lld ms",
 		       p->rtt_min / 1000, p->rtt_min % 1000, avg / 1000, avg % 1000,
 		       p->rtt_max / 1000, p->rtt_max % 1000, mdev / 1000, mdev % 1000);
-		/* Beyond iputils, for people only: a script's `tail -1` still
-		 * finds the rtt line. */
-		if (nt_stdout_is_tty()) {
-			printf("latency median/p95/jitter = %.3f/%.3f/%.3f ms\n",
-			       median / 1000, p95 / 1000, jitter / 1000);
-			print_histogram(p);
-		}
+	if (p->pipe > 1)
+		printf(", pipe %lld", p->pipe);
+	if (p->received && (p->flood || p->interval_us == 0) && p->sent > 1) {
+		long long ipg = elapsed_us / (p->sent - 1), e = p->ewma8 / 8;
+		printf(", ipg/ewma %lld.%03lld/%lld.%03lld ms", ipg / 1000,
+		       ipg % 1000, e / 1000, e % 1000);
 	}
+	putchar('\n');
+	if (p->received && nt_stdout_is_tty())
+		print_histogram(p);
 }
 
 int cmd_ping(int argc, char **argv)

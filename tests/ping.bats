@@ -75,6 +75,27 @@ start_responder() { # mode [ms]
 	parse_stats; [ "$RX" -eq 2 ]
 }
 
+@test "flood and -i 0: iputils' ipg/ewma on the rtt line, as iputils prints it" {
+	need_root
+	shape='^rtt min/avg/max/mdev = ([0-9]+\.[0-9]{3}/){3}[0-9]+\.[0-9]{3} ms, ipg/ewma [0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3} ms$'
+	run nt ping -f -c 200 127.0.0.1
+	[ "$status" -eq 0 ]
+	grep -qE "$shape" <<<"${lines[-1]}"
+	run nt ping -i 0 -q -c 20 127.0.0.1
+	grep -qE "$shape" <<<"${lines[-1]}"
+	# ewma is a moving average of the replies: never above the max
+	max=$(sed -nE 's|^rtt min/avg/max/mdev = [0-9.]+/[0-9.]+/([0-9.]+)/.*|\1|p' <<<"${lines[-1]}")
+	ewma=$(sed -nE 's|.*ipg/ewma [0-9.]+/([0-9.]+) ms$|\1|p' <<<"${lines[-1]}")
+	[ "$(echo "$ewma <= $max" | bc)" -eq 1 ]
+	if command -v ping >/dev/null && ping -V 2>&1 | grep -q iputils; then
+		run ping -i 0 -q -c 20 127.0.0.1
+		grep -qE "$shape" <<<"${lines[-1]}"
+	fi
+	# paced probes: no ipg/ewma, as iputils
+	run nt ping -c 2 -i 0.01 127.0.0.1
+	[[ "${lines[-1]}" == *" ms" && "${lines[-1]}" != *ipg* ]]
+}
+
 @test "-s, -q, -D and --json" {
 	need_root
 	run nt ping -c 2 -i 0.05 -s 100 127.0.0.1
@@ -143,6 +164,47 @@ start_responder() { # mode [ms]
 	grep -q '100% packet loss' <<<"$output"
 }
 
+@test "netns: no reply gives byte for byte iputils' lines, trailing blank line included" {
+	make_pair; need_cmd ping
+	ping -V 2>&1 | grep -q iputils || skip "ping is not iputils"
+	st=0
+	in_a "$NETTOOL" ping -c 2 -i 0.1 -W 0.3 10.201.0.99 > "$BATS_TEST_TMPDIR/ours" || st=$?
+	[ "$st" -eq 1 ]
+	in_a ping -c 2 -i 0.1 -W 0.3 10.201.0.99 > "$BATS_TEST_TMPDIR/theirs" || true
+	sed -i -E 's/time [0-9]+ms/time Tms/' "$BATS_TEST_TMPDIR/ours" "$BATS_TEST_TMPDIR/theirs"
+	diff "$BATS_TEST_TMPDIR/theirs" "$BATS_TEST_TMPDIR/ours"
+	[ "$(tail -c 2 "$BATS_TEST_TMPDIR/ours" | od -An -c | tr -d ' ')" = '\n\n' ]
+}
+
+@test "replies: every line but the latency line has iputils' shape" {
+	need_root; need_cmd ping
+	ping -V 2>&1 | grep -q iputils || skip "ping is not iputils"
+	run nt ping -c 2 -i 0.05 127.0.0.1
+	ours=$(grep -v '^latency ' <<<"$output" | sed -E 's/[0-9]+(\.[0-9]+)?/N/g')
+	run ping -c 2 -i 0.05 127.0.0.1
+	theirs=$(sed -E 's/[0-9]+(\.[0-9]+)?/N/g' <<<"$output")
+	[ "$ours" = "$theirs" ]
+}
+
+@test "flood past sequence 65535: every reply matched, none lost or doubled" {
+	need_root
+	run nt ping -f -q -c 66000 127.0.0.1
+	[ "$status" -eq 0 ]
+	parse_stats
+	[ "$TX" -eq 66000 ] && [ "$RX" -eq 66000 ]
+	! grep -q duplicates <<<"$output"
+}
+
+@test "-f and intervals below 2 ms are refused for other users" {
+	need_root; need_cmd setpriv
+	for a in "-f" "-i 0.001"; do
+		run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$NETTOOL" ping $a -c 1 127.0.0.1
+		[ "$status" -eq 2 ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		[[ "$stderr" == "nettool ping: "*"root"* ]]
+	done
+}
+
 @test "netns: loss from an nftables rule matches its drop counter exactly" {
 	make_pair; need_cmd nft
 	ip netns exec "$NSB" nft -f - <<'NFT' || skip "nftables unusable"
@@ -175,6 +237,13 @@ NFT
 	theirs=$(rtt_avg)
 	echo "nettool $ours ms, iputils $theirs ms"
 	python3 -c "import sys; o,t=float(sys.argv[1]),float(sys.argv[2]); assert o >= 20 and abs(o-t) <= 0.1*t" "$ours" "$theirs"
+	# probes every 5 ms against a responder that takes 20 ms for each in
+	# turn: several in flight, which both tools report as ", pipe N"
+	run in_a "$NETTOOL" ping -c 20 -i 0.005 -q 10.201.0.2
+	pipe=$(sed -nE 's/^rtt .* ms, pipe ([0-9]+)$/\1/p' <<<"$output")
+	[ -n "$pipe" ] && [ "$pipe" -ge 4 ] && [ "$pipe" -le 20 ]
+	run in_a ping -c 20 -i 0.005 -q 10.201.0.2
+	grep -qE '^rtt .* ms, pipe [0-9]+$' <<<"$output"
 }
 
 @test "netns: a duplicating responder gives (DUP!) and +N duplicates" {
@@ -235,13 +304,22 @@ NFT
 	[ "${#stderr_lines[@]}" -eq 1 ]
 }
 
-@test "on a terminal: a median/p95/jitter line and an RTT histogram; not in pipes" {
+@test "median/p95/jitter ahead of the iputils block; the histogram on a terminal only" {
 	need_root; need_cmd script
+	run nt ping -c 3 -i 0.01 127.0.0.1
+	[ "$status" -eq 0 ]
+	# the last three lines are iputils' block, untouched
+	[ "${lines[-3]}" = "--- 127.0.0.1 ping statistics ---" ]
+	[[ "${lines[-1]}" == "rtt min/avg/max/mdev = "* ]]
+	lat=$(grep -E '^latency median/p95/jitter = [0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3} ms$' <<<"$output")
+	[ -n "$lat" ]
+	[ "${lines[-4]}" = "$lat" ]
+	# with 3 samples the median is the middle one and p95 the largest
+	times=$(sed -nE 's/.* time=([0-9.]+) ms$/\1/p' <<<"$output" | sort -n)
+	med=$(sed -n 2p <<<"$times"); big=$(sed -n 3p <<<"$times")
+	[[ "$lat" == "latency median/p95/jitter = $med/$big/"* ]]
+	! grep -qE '^  < ' <<<"$output"
 	run script -qc "$NETTOOL ping -c 10 -i 0.01 127.0.0.1" /dev/null
 	[ "$status" -eq 0 ]
-	grep -qE '^latency median/p95/jitter = [0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3} ms' <<<"$output"
 	[ "$(grep -cE '^  < +[0-9.]+ ms \|#* +[0-9]+' <<<"$output")" -ge 1 ]
-	run nt ping -c 3 -i 0.01 127.0.0.1
-	! grep -q latency <<<"$output"
-	[[ "${lines[-1]}" == "rtt min/avg/max/mdev = "* ]]
 }
