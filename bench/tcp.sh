@@ -1,6 +1,7 @@
 #!/bin/bash
 # TCP throughput on loopback: nettool against nc.openbsd (pipe-fed) and
-# iperf3 -Z (file-fed), in one run. SIZE_MB (default 1024 = 1 GiB).
+# iperf3 -Z (file-fed), in one run. SIZE_MB (default 1024 = 1 GiB);
+# ROUNDS (default 3) pipe-fed runs of each, alternated, medians.
 set -u
 NETTOOL=${NETTOOL:-./nettool}
 MB=${SIZE_MB:-1024}
@@ -18,9 +19,15 @@ run_pipe() { # $1 server cmd, $2 client cmd (PORT substituted)
 	dd if=/dev/zero bs=1M count="$MB" 2>/dev/null | bash -c "${2//PORT/$p}" > /dev/null
 	wait $sp; t1=$(now); rate "$t0" "$t1"
 }
-nc_r=$(run_pipe "nc.openbsd -l 127.0.0.1 PORT" "nc.openbsd -N 127.0.0.1 PORT")
-nt_r=$(run_pipe "$NETTOOL listen --once tcp PORT 2>/dev/null" "$NETTOOL send -q tcp 127.0.0.1 PORT")
-echo "pipe-fed ${MB} MiB: nc.openbsd $nc_r GB/s, nettool $nt_r GB/s, ratio $(python3 -c "print('%.2f' % ($nt_r/$nc_r))")"
+median() { python3 -c "import statistics,sys; print('%.2f' % statistics.median(map(float, sys.argv[1:])))" "$@"; }
+ROUNDS=${ROUNDS:-3}
+nc_all=() nt_all=()
+for _ in $(seq 1 "$ROUNDS"); do # alternated, so both see the same machine
+	nc_all+=("$(run_pipe "nc.openbsd -l 127.0.0.1 PORT" "nc.openbsd -N 127.0.0.1 PORT")")
+	nt_all+=("$(run_pipe "$NETTOOL listen --once tcp PORT 2>/dev/null" "$NETTOOL send -q tcp 127.0.0.1 PORT")")
+done
+nc_r=$(median "${nc_all[@]}") nt_r=$(median "${nt_all[@]}")
+echo "pipe-fed ${MB} MiB, median of $ROUNDS: nc.openbsd $nc_r GB/s, nettool $nt_r GB/s, ratio $(python3 -c "print('%.2f' % ($nt_r/$nc_r))")"
 
 # file-fed
 dd if=/dev/zero of="$TMP/f" bs=1M count="$MB" 2>/dev/null

@@ -45,8 +45,12 @@ struct tcp_session {
 	int sock, sock_in;           /* sock_in: a dup for the reading pump */
 	struct pump *up, *down;      /* stdin->sock, sock->stdout */
 	int idle_ms, timer, quit_at_eof;
+	int up_done;                 /* all of stdin was sent */
+	int cut_short;               /* the peer closed before that */
 	int status;
-	const char *why;             /* message when status != 0 */
+	const char *why;             /* message when status != 0; the
+					peer's address follows it */
+	int why_local;               /* ... unless about stdin/stdout */
 	int err;
 	struct netio_filter fup, fdown;
 };
@@ -70,7 +74,7 @@ static void on_idle(struct loop *l, void *arg)
 
 	t->timer = 0;
 	t->status = EXIT_NO;
-	t->why = "idle timeout";
+	t->why = "idle timeout on";
 	t->err = ETIMEDOUT;
 	loop_stop(l);
 }
@@ -90,11 +94,12 @@ static void on_progress(struct pump *p, void *arg)
 	rearm(arg);
 }
 
-static void fail(struct tcp_session *t, const char *why, int err)
+static void fail(struct tcp_session *t, const char *why, int err, int local)
 {
 	if (t->status == 0) {
 		t->status = EXIT_NO;
 		t->why = why;
+		t->why_local = local;
 		t->err = err;
 	}
 	loop_stop(t->l);
@@ -106,16 +111,17 @@ static void up_end(struct pump *p, enum pump_end how, int err, void *arg)
 
 	(void)p;
 	if (how == PUMP_READ_ERR) {
-		fail(t, "reading stdin", err);
+		fail(t, "reading stdin", err, 1);
 		return;
 	}
 	if (how == PUMP_WRITE_ERR) {
-		fail(t, "sending", err);
+		fail(t, "sending to", err, 0);
 		return;
 	}
+	t->up_done = 1;
 	/* End of input: half-close so the peer sees EOF and can answer. */
 	if (shutdown(t->sock, SHUT_WR) < 0 && errno != ENOTCONN) {
-		fail(t, "shutdown", errno);
+		fail(t, "shutting down the connection to", errno, 0);
 		return;
 	}
 	if (t->quit_at_eof)
@@ -128,7 +134,7 @@ static void down_end(struct pump *p, enum pump_end how, int err, void *arg)
 
 	(void)p;
 	if (how == PUMP_READ_ERR) {
-		fail(t, "receiving", err);
+		fail(t, "receiving from", err, 0);
 		return;
 	}
 	if (how == PUMP_WRITE_ERR) {
@@ -136,10 +142,17 @@ static void down_end(struct pump *p, enum pump_end how, int err, void *arg)
 			loop_stop(t->l);
 			return;
 		}
-		fail(t, "writing stdout", err);
+		fail(t, "writing stdout", err, 1);
 		return;
 	}
-	loop_stop(t->l); /* the peer closed */
+	/* The peer closed. Input still to come from a pipe or file would be
+	 * lost (a killed listener looks just like this), so that is a
+	 * failure; at a terminal it is just the end of the session. */
+	if (t->up && !t->up_done && !isatty(STDIN_FILENO)) {
+		t->status = EXIT_NO;
+		t->cut_short = 1;
+	}
+	loop_stop(t->l);
 }
 
 static int setup_filters(struct tcp_session *t, const struct send_opts *o)
@@ -238,7 +251,12 @@ done:
 	netio_filter_free(&t.fdown);
 	close(t.sock_in);
 	close(fd);
-	if (t.status)
+	if (t.cut_short)
+		nt_warn("%s closed the connection before the end of input "
+			"(%llu bytes sent)", peer, pump_bytes(t.up));
+	else if (t.status && t.why_local)
+		nt_warn("%s: %s", t.why, strerror(t.err));
+	else if (t.status)
 		nt_warn("%s %s: %s", t.why, peer, sock_strerror(t.err));
 	return t.status;
 }

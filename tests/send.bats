@@ -97,6 +97,45 @@ c.setsockopt(socket.SOL_SOCKET,socket.SO_LINGER,struct.pack('ii',1,0)); c.close(
 	[[ "$output" == *"reset"* || "$output" == *"closed by peer"* ]]
 }
 
+@test "send tcp: listener killed while input still flows: exit 1, says so, no hang" {
+	# A killed listener with nothing unread closes with FIN, which looks
+	# like a normal close: what still comes on stdin would be lost.
+	P=$(free_port)
+	bg nt listen -b 127.0.0.1 tcp "$P"
+	LPID=${PIDS[-1]}
+	wait_tcp_listen "$P"
+	bg sh -c "for i in \$(seq 1 50); do echo line\$i; sleep 0.1; done | exec '$NETTOOL' send tcp 127.0.0.1 $P > '$TMP/out' 2> '$TMP/err'; echo \$? > '$TMP/rc'"
+	for i in $(seq 1 100); do [ -s "$TMP/out" ] || ss -Htn state established "dport = :$P" | grep -q . && break; sleep 0.05; done
+	sleep 0.3
+	kill -9 "$LPID"
+	for i in $(seq 1 100); do [ -s "$TMP/rc" ] && break; sleep 0.05; done
+	cat "$TMP/err"
+	[ "$(cat "$TMP/rc")" = 1 ]
+	# the death may also come back as a reset to a line sent just before
+	grep -qE "^nettool send: (127\.0\.0\.1:$P closed the connection before the end of input \([0-9]+ bytes sent\)|receiving from 127\.0\.0\.1:$P: connection reset by peer)$" "$TMP/err"
+	[ "$(wc -l < "$TMP/err")" -eq 1 ]
+}
+
+@test "send tcp: listener killed mid-stream (unread data, so a reset): exit 1 with the reason" {
+	P=$(free_port)
+	# a listener that stops reading: its receive queue fills, so the
+	# kernel answers its death with a reset
+	bg python3 -c "
+import socket,time
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)
+s.bind(('127.0.0.1',$P)); s.listen(1); c,_=s.accept(); c.recv(10); time.sleep(30)"
+	LPID=${PIDS[-1]}
+	wait_tcp_listen "$P"
+	bg sh -c "head -c 200M /dev/zero | exec '$NETTOOL' send tcp 127.0.0.1 $P 2> '$TMP/err'; echo \$? > '$TMP/rc'"
+	for i in $(seq 1 100); do ss -Htn state established "dport = :$P" | grep -q . && break; sleep 0.05; done
+	sleep 0.5
+	kill -9 "$LPID"
+	for i in $(seq 1 200); do [ -s "$TMP/rc" ] && break; sleep 0.05; done
+	cat "$TMP/err"
+	[ "$(cat "$TMP/rc")" = 1 ]
+	grep -qiE "^nettool send: (sending to|receiving from) 127\.0\.0\.1:$P: .*(reset|broken pipe)" "$TMP/err"
+}
+
 @test "send tcp: -w gives up on a peer that never answers" {
 	P=$(free_port)
 	bg python3 -c "
