@@ -193,6 +193,7 @@ static int run_tcp(const struct send_opts *o, int fd, const char *peer)
 {
 	struct tcp_session t;
 	struct pump_opts po;
+	unsigned long long sent;
 	int in_fd = STDIN_FILENO;
 
 	memset(&t, 0, sizeof t);
@@ -242,8 +243,8 @@ static int run_tcp(const struct send_opts *o, int fd, const char *peer)
 	if (loop_run(t.l) < 0)
 		nt_die(EXIT_NO, "event loop: %s", strerror(errno));
 done:
-	json_event(o, "close", peer, t.up ? pump_bytes(t.up) : o->msglen,
-		   t.down ? pump_bytes(t.down) : 0);
+	sent = t.up ? pump_bytes(t.up) : o->msglen;
+	json_event(o, "close", peer, sent, t.down ? pump_bytes(t.down) : 0);
 	pump_free(t.up);
 	pump_free(t.down);
 	loop_free(t.l);
@@ -253,7 +254,7 @@ done:
 	close(fd);
 	if (t.cut_short)
 		nt_warn("%s closed the connection before the end of input "
-			"(%llu bytes sent)", peer, pump_bytes(t.up));
+			"(%llu bytes sent)", peer, sent);
 	else if (t.status && t.why_local)
 		nt_warn("%s: %s", t.why, strerror(t.err));
 	else if (t.status)
