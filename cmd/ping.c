@@ -231,6 +231,15 @@ static void print_stamp(struct ping *p, const struct timespec *when)
 		printf("[%lld.%06ld] ", (long long)when->tv_sec, when->tv_nsec / 1000);
 }
 
+/* -q prints no line per packet; -f instead marks it on a terminal (a
+ * reply erases its request's dot, an error leaves an E). */
+static int no_line(const struct ping *p, const char *flood_mark)
+{
+	if (p->flood && !p->quiet && nt_stdout_is_tty())
+		fputs(flood_mark, stdout);
+	return p->quiet || p->flood;
+}
+
 static void print_reply(struct ping *p, long long seq, size_t bytes, const char *from,
 			int ttl, long long rtt, int dup, int bad, const struct timespec *when)
 {
@@ -248,20 +257,14 @@ static void print_reply(struct ping *p, long long seq, size_t bytes, const char 
 		else
 			out_str(o, NULL);
 		out_fmt(o, "%.3f", (double)rtt / 1000);
-		o = p->jreply;
 		out_bool(o, dup);
 		out_bool(o, bad);
 		out_fmt(o, "%lld.%06ld", (long long)when->tv_sec, when->tv_nsec / 1000);
 		out_end(o);
 		return;
 	}
-	if (p->quiet)
+	if (no_line(p, "\b \b"))
 		return;
-	if (p->flood) {
-		if (nt_stdout_is_tty())
-			fputs("\b \b", stdout);
-		return;
-	}
 	print_stamp(p, when);
 	printf("%zu bytes from %s: icmp_seq=%lld", bytes, from, seq);
 	if (ttl >= 0)
@@ -285,13 +288,8 @@ static void print_error(struct ping *p, long long seq, const char *from, int typ
 		out_end(o);
 		return;
 	}
-	if (p->quiet)
+	if (no_line(p, "E"))
 		return;
-	if (p->flood) {
-		if (nt_stdout_is_tty())
-			fputs("E", stdout);
-		return;
-	}
 	print_stamp(p, when);
 	printf("From %s icmp_seq=%lld %s\n", from, seq, msg);
 }

@@ -350,23 +350,37 @@ ssize_t sock_sendfile(int out_fd, int in_fd, off_t *offset, size_t n)
 
 #define BATCH_MAX 64
 
-int sock_recv_batch(int fd, struct sock_dgram *d, int n)
+/* Points mh[i] at d[i]: its buffer (len bytes of it) and, for receiving
+ * or when it has one, its address. */
+static int batch_prepare(struct mmsghdr *mh, struct iovec *iov,
+			 struct sock_dgram *d, int n, int receiving)
 {
-	struct mmsghdr mh[BATCH_MAX];
-	struct iovec iov[BATCH_MAX];
-	int i, r;
+	int i;
 
 	if (n > BATCH_MAX)
 		n = BATCH_MAX;
 	memset(mh, 0, sizeof(mh[0]) * (size_t)n);
 	for (i = 0; i < n; i++) {
 		iov[i].iov_base = d[i].buf;
-		iov[i].iov_len = d[i].cap;
+		iov[i].iov_len = receiving ? d[i].cap : d[i].len;
 		mh[i].msg_hdr.msg_iov = &iov[i];
 		mh[i].msg_hdr.msg_iovlen = 1;
-		mh[i].msg_hdr.msg_name = &d[i].addr;
-		mh[i].msg_hdr.msg_namelen = sizeof d[i].addr;
+		if (receiving || d[i].addrlen) {
+			mh[i].msg_hdr.msg_name = &d[i].addr;
+			mh[i].msg_hdr.msg_namelen = receiving ? sizeof d[i].addr
+							      : d[i].addrlen;
+		}
 	}
+	return n;
+}
+
+int sock_recv_batch(int fd, struct sock_dgram *d, int n)
+{
+	struct mmsghdr mh[BATCH_MAX];
+	struct iovec iov[BATCH_MAX];
+	int i, r;
+
+	n = batch_prepare(mh, iov, d, n, 1);
 	do
 		r = recvmmsg(fd, mh, (unsigned)n, MSG_DONTWAIT, NULL);
 	while (r < 0 && errno == EINTR);
@@ -383,21 +397,9 @@ int sock_send_batch(int fd, struct sock_dgram *d, int n)
 {
 	struct mmsghdr mh[BATCH_MAX];
 	struct iovec iov[BATCH_MAX];
-	int i, r;
+	int r;
 
-	if (n > BATCH_MAX)
-		n = BATCH_MAX;
-	memset(mh, 0, sizeof(mh[0]) * (size_t)n);
-	for (i = 0; i < n; i++) {
-		iov[i].iov_base = d[i].buf;
-		iov[i].iov_len = d[i].len;
-		mh[i].msg_hdr.msg_iov = &iov[i];
-		mh[i].msg_hdr.msg_iovlen = 1;
-		if (d[i].addrlen) {
-			mh[i].msg_hdr.msg_name = &d[i].addr;
-			mh[i].msg_hdr.msg_namelen = d[i].addrlen;
-		}
-	}
+	n = batch_prepare(mh, iov, d, n, 0);
 	do
 		r = sendmmsg(fd, mh, (unsigned)n, 0);
 	while (r < 0 && errno == EINTR);
