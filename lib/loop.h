@@ -75,8 +75,8 @@ void lbuf_free(struct lbuf *b);
 /* A pump moves bytes from src to dst until src ends, through a bounded
  * buffer: reading stops while the buffer is full (backpressure). With no
  * filter it uses sendfile() when src is a regular file, splice() through
- * a pipe when it can, else read()/write(); the same bytes in the same
- * order either way. */
+ * a pipe when src is a socket, else read()/write() (a pipe src is enlarged
+ * to the buffer size); the same bytes in the same order either way. */
 struct pump;
 
 /* Rewrites n input bytes into out (room outcap >= n * ratio + 64); n == 0
