@@ -95,7 +95,7 @@ static void log_request(struct client *c, const char *status, const char *reason
 		else
 			out_skip(s->log);
 		out_int(s->log, (long long)c->off);
-		out_fmt(s->log, "%.3f", secs);
+		out_real(s->log, secs, 3);
 		out_end(s->log);
 		fflush(stdout);
 		return;

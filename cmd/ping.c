@@ -243,7 +243,7 @@ static int no_line(const struct ping *p, const char *flood_mark)
 static void print_reply(struct ping *p, long long seq, size_t bytes, const char *from,
 			int ttl, long long rtt, int dup, int bad, const struct timespec *when)
 {
-	char t[32];
+	char t[32], stamp[48];
 
 	format_rtt(rtt, t, sizeof t);
 	if (p->json) {
@@ -256,10 +256,12 @@ static void print_reply(struct ping *p, long long seq, size_t bytes, const char 
 			out_int(o, ttl);
 		else
 			out_str(o, NULL);
-		out_fmt(o, "%.3f", (double)rtt / 1000);
+		out_real(o, (double)rtt / 1000, 3);
 		out_bool(o, dup);
 		out_bool(o, bad);
-		out_fmt(o, "%lld.%06ld", (long long)when->tv_sec, when->tv_nsec / 1000);
+		snprintf(stamp, sizeof stamp, "%lld.%06ld", (long long)when->tv_sec,
+			 when->tv_nsec / 1000);
+		out_num(o, stamp); /* a double would round the microseconds */
 		out_end(o);
 		return;
 	}
@@ -557,15 +559,21 @@ static void summary(struct ping *p)
 		{ "rtt_min_ms", "", 0, 0 }, { "rtt_avg_ms", "", 0, 0 }, { "rtt_max_ms", "", 0, 0 },
 		{ "rtt_mdev_ms", "", 0, 0 }, { "rtt_median_ms", "", 0, 0 },
 		{ "rtt_p95_ms", "", 0, 0 }, { "jitter_ms", "", 0, 0 },
+		{ "pipe", "", 0, 0 }, { "ipg_ms", "", 0, 0 }, { "ewma_ms", "", 0, 0 },
 	};
 	struct timespec end;
-	long long elapsed_us, elapsed_ms, avg = 0, mdev = 0;
+	long long elapsed_us, elapsed_ms, avg = 0, mdev = 0, ipg;
+	int unpaced;
 	double loss = p->sent ? (double)(p->sent - p->received) * 100.0 / (double)p->sent : 0;
 	double median = 0, p95 = 0, jitter = 0;
+	char lossnum[32];
 
 	clock_gettime(CLOCK_REALTIME, &end);
 	elapsed_us = ts_diff_us(&end, &p->start);
 	elapsed_ms = (elapsed_us + 500) / 1000;
+	/* iputils shows ipg/ewma only for probes not paced by an interval */
+	unpaced = p->received && (p->flood || p->interval_us == 0) && p->sent > 1;
+	ipg = p->sent > 1 ? elapsed_us / (p->sent - 1) : 0;
 	if (p->received) {
 		double a = p->rtt_sum / (double)p->received;
 		double var = p->rtt_sum2 / (double)p->received - a * a;
@@ -587,16 +595,22 @@ static void summary(struct ping *p)
 		out_int(o, p->dups);
 		out_int(o, p->corrupt);
 		out_int(o, p->errors);
-		out_fmt(o, "%g", loss);
+		snprintf(lossnum, sizeof lossnum, "%g", loss); /* as the text line */
+		out_num(o, lossnum);
 		out_int(o, elapsed_ms);
 		if (p->received) {
-			out_fmt(o, "%.3f", (double)p->rtt_min / 1000);
-			out_fmt(o, "%.3f", (double)avg / 1000);
-			out_fmt(o, "%.3f", (double)p->rtt_max / 1000);
-			out_fmt(o, "%.3f", (double)mdev / 1000);
-			out_fmt(o, "%.3f", median / 1000);
-			out_fmt(o, "%.3f", p95 / 1000);
-			out_fmt(o, "%.3f", jitter / 1000);
+			out_real(o, (double)p->rtt_min / 1000, 3);
+			out_real(o, (double)avg / 1000, 3);
+			out_real(o, (double)p->rtt_max / 1000, 3);
+			out_real(o, (double)mdev / 1000, 3);
+			out_real(o, median / 1000, 3);
+			out_real(o, p95 / 1000, 3);
+			out_real(o, jitter / 1000, 3);
+			out_int(o, p->pipe);
+			if (unpaced) {
+				out_real(o, (double)ipg / 1000, 3);
+				out_real(o, (double)p->ewma8 / 8000, 3);
+			}
 		}
 		out_end(o);
 		out_close(o);
@@ -628,8 +642,8 @@ static void summary(struct ping *p)
 		       p->rtt_max / 1000, p->rtt_max % 1000, mdev / 1000, mdev % 1000);
 	if (p->pipe > 1)
 		printf(", pipe %lld", p->pipe);
-	if (p->received && (p->flood || p->interval_us == 0) && p->sent > 1) {
-		long long ipg = elapsed_us / (p->sent - 1), e = p->ewma8 / 8;
+	if (unpaced) {
+		long long e = p->ewma8 / 8;
 		printf(", ipg/ewma %lld.%03lld/%lld.%03lld ms", ipg / 1000,
 		       ipg % 1000, e / 1000, e % 1000);
 	}

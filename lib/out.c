@@ -249,6 +249,14 @@ void out_num(struct out *o, const char *digits)
 	put_field(o, digits, strlen(digits), 0);
 }
 
+void out_real(struct out *o, double v, int decimals)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof buf, "%.*f", decimals, v);
+	out_num(o, buf);
+}
+
 void out_strv(struct out *o, char *const *v, size_t n)
 {
 	size_t i, len = 0;

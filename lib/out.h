@@ -46,6 +46,8 @@ void out_bool(struct out *o, int v);
 void out_strv(struct out *o, char *const *v, size_t n);
 /* A number already in decimal digits (e.g. a 128-bit count, "12.345"). */
 void out_num(struct out *o, const char *digits);
+/* A fractional number with a fixed count of decimals (a JSON number). */
+void out_real(struct out *o, double v, int decimals);
 /* Field not present in this record: omitted from JSON, empty in a table,
  * line left out in a list. */
 void out_skip(struct out *o);

@@ -91,6 +91,16 @@ start_responder() { # mode [ms]
 		run ping -i 0 -q -c 20 127.0.0.1
 		grep -qE "$shape" <<<"${lines[-1]}"
 	fi
+	run nt ping --json -f -c 50 127.0.0.1
+	[ "$status" -eq 0 ]
+	assert_json_lines
+	output=${lines[-1]}
+	[ "$(json_field type)" = summary ]
+	# numbers, not strings
+	grep -qE '"ipg_ms":[0-9]+\.[0-9]{3}[,}]' <<<"$output"
+	grep -qE '"ewma_ms":[0-9]+\.[0-9]{3}[,}]' <<<"$output"
+	grep -qE '"rtt_avg_ms":[0-9]+\.[0-9]{3},' <<<"$output"
+	[ "$(json_field pipe)" -ge 1 ]
 	# paced probes: no ipg/ewma, as iputils
 	run nt ping -c 2 -i 0.01 127.0.0.1
 	[[ "${lines[-1]}" == *" ms" && "${lines[-1]}" != *ipg* ]]
