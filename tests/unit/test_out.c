@@ -42,9 +42,30 @@ static char *escape(const char *s, size_t n)
 	return buf;
 }
 
+/* A fractional number is a JSON number with the decimals asked for. */
+static void test_real(void)
+{
+	static const struct out_col c[] = { { "ms", "MS", 0, 0 } };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct out *o = out_open(fp, OUT_JSON, c, 1);
+
+	out_real(o, 0.04, 3);
+	out_end(o);
+	out_real(o, 12.3456, 1);
+	out_end(o);
+	CHECK(out_close(o) == 0);
+	fclose(fp);
+	CHECK_STR(buf, "{\"ms\":0.040}\n{\"ms\":12.3}\n");
+	free(buf);
+}
+
 int main(void)
 {
 	char *s;
+
+	test_real();
 
 	s = render(OUT_TABLE, "x");
 	CHECK_STR(s, "NAME       COUNT  NOTE\nlo             7  x\neth0-long   1234  \n");
