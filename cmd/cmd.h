@@ -40,7 +40,7 @@ const char *nt_quote(const char *s, char *buf, size_t n);
 const char *nt_quoten(const char *s, size_t len, char *buf, size_t n);
 
 /* A -w style number of seconds in milliseconds, or exit 2 naming it. */
-int netio_parse_secs(const char *cmd, const char *s);
+int netio_parse_secs(const char *s);
 /* A port 1-65535 as given, or exit 2 naming it. */
 const char *netio_check_port(const char *s);
 

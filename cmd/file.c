@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -38,13 +37,6 @@ struct options {
 	int family, json, force;
 	const char *dir, *output;
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- serve ---------------------------------------------------------- */
 
@@ -80,7 +72,7 @@ static const struct out_col log_cols[] = {
 static void log_request(struct client *c, const char *status, const char *reason)
 {
 	struct server *s = c->s;
-	double secs = (double)(now_ms() - c->start) / 1000.0;
+	double secs = (double)(loop_now_ms() - c->start) / 1000.0;
 	char q[160];
 
 	if (s->json) {
@@ -253,7 +245,7 @@ static void add_client(struct server *s, int fd, const struct sockaddr_storage *
 	c->s = s;
 	c->fd = fd;
 	c->file = -1;
-	c->start = now_ms();
+	c->start = loop_now_ms();
 	sock_format_addr((const struct sockaddr *)ss, sl, c->peer, sizeof c->peer);
 	c->timer = loop_timer(s->l, NAME_TIMEOUT_MS, on_name_timeout, c);
 	if (++s->n == MAX_CLIENTS)
@@ -346,7 +338,7 @@ static const char *default_output(const char *name)
 
 static void show_progress(long long bytes, long long start, int final)
 {
-	double secs = (double)(now_ms() - start) / 1000.0;
+	double secs = (double)(loop_now_ms() - start) / 1000.0;
 	double rate = secs > 0 ? (double)bytes / secs / 1e6 : 0;
 
 	fprintf(stderr, "\r%lld bytes  %.1f MB/s  %.1f s%s", bytes, rate, secs,
@@ -357,7 +349,7 @@ static void show_progress(long long bytes, long long start, int final)
 static long long receive_into(int fd, struct fp_sink *sink, const char **what,
 			      int progress)
 {
-	long long total = 0, start = now_ms(), shown = start;
+	long long total = 0, start = loop_now_ms(), shown = start;
 	int write_failed;
 
 	for (;;) {
@@ -374,8 +366,8 @@ static long long receive_into(int fd, struct fp_sink *sink, const char **what,
 			return -1 - total;
 		}
 		total += r;
-		if (progress && now_ms() - shown >= 500) {
-			shown = now_ms();
+		if (progress && loop_now_ms() - shown >= 500) {
+			shown = loop_now_ms();
 			show_progress(total, start, 0);
 		}
 	}
@@ -422,7 +414,7 @@ static int file_get(const struct options *o, char **args, int nargs)
 		nt_die(EXIT_NO, "cannot connect to '%s' port %d: %s",
 		       nt_quote(args[0], q, sizeof q), port, sock_strerror(err));
 	}
-	start = now_ms();
+	start = loop_now_ms();
 	if (send_name(fd, args[2]) < 0) {
 		fp_sink_abort(&sink);
 		nt_die(EXIT_NO, "cannot send the name: %s", strerror(errno));

@@ -137,7 +137,7 @@ int nt_getopt(int argc, char **argv, const char *shortopts,
 	return c;
 }
 
-int netio_parse_secs(const char *cmd, const char *s)
+int netio_parse_secs(const char *s)
 {
 	long long usec;
 	enum num_err e = num_parse_seconds(s, 0.001, 86400, &usec);
@@ -146,7 +146,6 @@ int netio_parse_secs(const char *cmd, const char *s)
 	if (e != NUM_OK)
 		nt_usage_error("timeout '%s' %s (0.001-86400 seconds)",
 			       nt_quote(s, q, sizeof q), num_strerror(e));
-	(void)cmd;
 	return (int)(usec / 1000);
 }
 

@@ -497,7 +497,7 @@ static void parse_args(struct send_opts *o, int argc, char **argv)
 		case '6': o->spec.family = AF_INET6; break;
 		case 'n': o->newline = 0; break;
 		case 'q': o->quit_at_eof = 1; break;
-		case 'w': o->idle_ms = netio_parse_secs("send", optarg); break;
+		case 'w': o->idle_ms = netio_parse_secs(optarg); break;
 		case 's': o->spec.src_host = optarg; break;
 		case 'p': o->spec.src_port = netio_check_port(optarg); break;
 		case OPT_RAW: o->raw = 1; break;

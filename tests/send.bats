@@ -5,6 +5,18 @@ load netio
 
 teardown() { netio_teardown; }
 
+# kill_listener_midway PID PORT: once a sender is connected to PORT and
+# data flows, kill -9 the listener PID, then wait (bounded) for the
+# sender's exit status in $TMP/rc.
+kill_listener_midway() {
+	local i
+	for i in $(seq 1 100); do ss -Htn state established "dport = :$2" | grep -q . && break; sleep 0.05; done
+	sleep 0.5
+	kill -9 "$1"
+	for i in $(seq 1 200); do [ -s "$TMP/rc" ] && break; sleep 0.05; done
+	cat "$TMP/err"
+}
+
 @test "send tcp: MESSAGE words reach nc.openbsd with a newline" {
 	need_cmd nc.openbsd
 	P=$(free_port)
@@ -105,11 +117,7 @@ c.setsockopt(socket.SOL_SOCKET,socket.SO_LINGER,struct.pack('ii',1,0)); c.close(
 	LPID=${PIDS[-1]}
 	wait_tcp_listen "$P"
 	bg sh -c "for i in \$(seq 1 50); do echo line\$i; sleep 0.1; done | exec '$NETTOOL' send tcp 127.0.0.1 $P > '$TMP/out' 2> '$TMP/err'; echo \$? > '$TMP/rc'"
-	for i in $(seq 1 100); do [ -s "$TMP/out" ] || ss -Htn state established "dport = :$P" | grep -q . && break; sleep 0.05; done
-	sleep 0.3
-	kill -9 "$LPID"
-	for i in $(seq 1 100); do [ -s "$TMP/rc" ] && break; sleep 0.05; done
-	cat "$TMP/err"
+	kill_listener_midway "$LPID" "$P"
 	[ "$(cat "$TMP/rc")" = 1 ]
 	# the death may also come back as a reset to a line sent just before
 	grep -qE "^nettool send: (127\.0\.0\.1:$P closed the connection before the end of input \([0-9]+ bytes sent\)|receiving from 127\.0\.0\.1:$P: connection reset by peer)$" "$TMP/err"
@@ -127,11 +135,7 @@ s.bind(('127.0.0.1',$P)); s.listen(1); c,_=s.accept(); c.recv(10); time.sleep(30
 	LPID=${PIDS[-1]}
 	wait_tcp_listen "$P"
 	bg sh -c "head -c 200M /dev/zero | exec '$NETTOOL' send tcp 127.0.0.1 $P 2> '$TMP/err'; echo \$? > '$TMP/rc'"
-	for i in $(seq 1 100); do ss -Htn state established "dport = :$P" | grep -q . && break; sleep 0.05; done
-	sleep 0.5
-	kill -9 "$LPID"
-	for i in $(seq 1 200); do [ -s "$TMP/rc" ] && break; sleep 0.05; done
-	cat "$TMP/err"
+	kill_listener_midway "$LPID" "$P"
 	[ "$(cat "$TMP/rc")" = 1 ]
 	grep -qiE "^nettool send: (sending to|receiving from) 127\.0\.0\.1:$P: .*(reset|broken pipe)" "$TMP/err"
 }

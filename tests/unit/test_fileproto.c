@@ -116,32 +116,37 @@ static void test_open(void)
 	close(dfd);
 }
 
+/* The first line of path, or "" when it cannot be read. */
+static const char *first_line(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (f) {
+		if (!fgets(buf, (int)n, f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
 static void test_sink(void)
 {
 	char target[256], buf[16] = "";
 	struct fp_sink s;
-	FILE *f;
 
 	snprintf(target, sizeof target, "%s/dl", dir);
 	CHECK_INT(fp_sink_open(&s, target, 0), 0);
 	CHECK_INT(fp_sink_write(&s, "data", 4), 0);
 	CHECK(access(target, F_OK) != 0); /* nothing visible before commit */
 	CHECK_INT(fp_sink_commit(&s), 0);
-	f = fopen(target, "r");
-	CHECK(f && fgets(buf, sizeof buf, f));
-	if (f)
-		fclose(f);
-	CHECK_STR(buf, "data");
+	CHECK_STR(first_line(target, buf, sizeof buf), "data");
 	CHECK_INT(fp_sink_open(&s, target, 0), -1); /* exists, no force */
 	CHECK_INT(errno, EEXIST);
 	CHECK_INT(fp_sink_open(&s, target, 1), 0);
 	CHECK_INT(fp_sink_write(&s, "new", 3), 0);
 	CHECK_INT(fp_sink_commit(&s), 0);
-	f = fopen(target, "r");
-	CHECK(f && fgets(buf, sizeof buf, f));
-	if (f)
-		fclose(f);
-	CHECK_STR(buf, "new");
+	CHECK_STR(first_line(target, buf, sizeof buf), "new");
 	unlink(target);
 	CHECK_INT(fp_sink_open(&s, target, 0), 0);
 	CHECK_INT(fp_sink_write(&s, "part", 4), 0);
@@ -156,7 +161,6 @@ static void test_sink_receive(void)
 	struct fp_sink s;
 	int sv[2], wf = 0;
 	long got = 0, r;
-	FILE *f;
 
 	snprintf(target, sizeof target, "%s/rx", dir);
 	CHECK_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
@@ -170,11 +174,7 @@ static void test_sink_receive(void)
 	CHECK_INT(got, 13);
 	CHECK_INT(fp_sink_commit(&s), 0);
 	close(sv[0]);
-	f = fopen(target, "r");
-	CHECK(f && fgets(buf, sizeof buf, f));
-	if (f)
-		fclose(f);
-	CHECK_STR(buf, "spliced bytes");
+	CHECK_STR(first_line(target, buf, sizeof buf), "spliced bytes");
 	unlink(target);
 	/* A read error is the source's fault, not the file's. */
 	CHECK_INT(fp_sink_open(&s, target, 0), 0);
