@@ -17,7 +17,9 @@ ALLCFLAGS = -pthread -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -Icmd $(WARN) $(CF
 BUILD    ?= build
 BIN      ?= nettool
 
-LIB_SRC   = $(sort $(wildcard lib/*.c))
+LIB_DIRS  = core names net system capture
+LIB_SRC   = $(sort $(foreach d,$(LIB_DIRS),$(wildcard lib/$(d)/*.c)))
+LIB_HDR   = $(foreach d,$(LIB_DIRS),$(wildcard lib/$(d)/*.h))
 CMD_SRC   = $(sort $(wildcard cmd/*.c))
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ   = $(CMD_SRC:%.c=$(BUILD)/%.o)
@@ -38,7 +40,7 @@ $(BUILD)/libnettool.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h) $(wildcard cmd/*.h)
+$(BUILD)/%.o: %.c $(LIB_HDR) $(wildcard cmd/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALLCFLAGS) -c -o $@ $<
 

@@ -13,15 +13,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bpf.h"
-#include "capsock.h"
+#include "capture/bpf.h"
+#include "capture/capsock.h"
 #include "cmd.h"
-#include "follow.h"
-#include "num.h"
-#include "out.h"
-#include "packet.h"
-#include "pcap.h"
-#include "procnet.h"
+#include "capture/follow.h"
+#include "core/num.h"
+#include "core/out.h"
+#include "capture/packet.h"
+#include "capture/pcap.h"
+#include "system/procnet.h"
 
 const char capture_usage[] =
 "usage: nettool capture [-i IFACE] [-c COUNT] [-w FILE.pcap] [-r FILE.pcap] [-v] [-x]\n"

@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "num.h"
-#include "out.h"
-#include "sock.h"
+#include "core/num.h"
+#include "core/out.h"
+#include "net/sock.h"
 
 const char chat_usage[] =
 "usage: nettool chat [-4|-6] [--json] [--encoding ENC] udp LOCALPORT [HOST PORT]\n"

@@ -11,12 +11,12 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "fileproto.h"
-#include "io.h"
-#include "loop.h"
-#include "num.h"
-#include "out.h"
-#include "sock.h"
+#include "net/fileproto.h"
+#include "core/io.h"
+#include "core/loop.h"
+#include "core/num.h"
+#include "core/out.h"
+#include "net/sock.h"
 
 const char file_usage[] =
 "usage: nettool file serve [-4|-6] [--json] [-d DIR] PORT\n"
@@ -132,7 +132,7 @@ static void send_more(struct client *c)
 	ssize_t w;
 
 	if (left > 0) {
-		w = sock_sendfile(c->fd, c->file, &c->off,
+		w = io_sendfile(c->fd, c->file, &c->off,
 				  left > SEND_CHUNK ? SEND_CHUNK : (size_t)left);
 		if (w < 0 && (errno == EAGAIN || errno == EINTR))
 			return;

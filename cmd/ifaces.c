@@ -5,10 +5,10 @@
 #include <net/if.h>
 #include <string.h>
 
-#include "addr.h"
+#include "names/addr.h"
 #include "cmd.h"
-#include "ifaces.h"
-#include "out.h"
+#include "system/ifaces.h"
+#include "core/out.h"
 
 const char ifaces_usage[] =
 "usage: nettool ifaces [--json] [NAME]\n"

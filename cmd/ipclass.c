@@ -4,10 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "addr.h"
+#include "names/addr.h"
 #include "cmd.h"
-#include "io.h"
-#include "out.h"
+#include "core/io.h"
+#include "core/out.h"
 
 const char ipclass_usage[] =
 "usage: nettool ipclass [--json] [--filter CATEGORY] [ADDR[/PREFIX] | ADDR NETMASK]...\n"

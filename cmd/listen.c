@@ -12,12 +12,12 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "io.h"
-#include "enc.h"
-#include "loop.h"
-#include "sock.h"
-#include "out.h"
-#include "procnet.h"
+#include "core/io.h"
+#include "core/enc.h"
+#include "core/loop.h"
+#include "net/sock.h"
+#include "core/out.h"
+#include "system/procnet.h"
 
 const char listen_usage[] =
 	"usage: nettool listen [-4] [-6] [-k] [-b ADDR] [--echo] [--once] [--hex] [--encoding ENC] [--json] tcp|udp PORT\n"

@@ -10,12 +10,12 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "io.h"
-#include "num.h"
-#include "out.h"
-#include "procnet.h"
-#include "services.h"
-#include "sockfmt.h"
+#include "core/io.h"
+#include "core/num.h"
+#include "core/out.h"
+#include "system/procnet.h"
+#include "names/services.h"
+#include "system/sockfmt.h"
 
 const char netstat_usage[] =
 "usage: nettool netstat [-t] [-u] [-w] [-x] [-l|-a] [-n] [-p] [-e] [-4|-6] [-s]\n"

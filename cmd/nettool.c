@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "num.h"
+#include "core/num.h"
 
 #ifndef NETTOOL_VERSION
 #define NETTOOL_VERSION "0.1.0"

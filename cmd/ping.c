@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "icmp.h"
-#include "num.h"
-#include "out.h"
-#include "pingsock.h"
-#include "sockfmt.h"
+#include "net/icmp.h"
+#include "core/num.h"
+#include "core/out.h"
+#include "net/pingsock.h"
+#include "system/sockfmt.h"
 
 const char ping_usage[] =
 "usage: nettool ping [-4|-6] [-c COUNT] [-i INTERVAL] [-W TIMEOUT] [-w DEADLINE]\n"

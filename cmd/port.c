@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "num.h"
-#include "out.h"
-#include "procnet.h"
-#include "services.h"
-#include "sockfmt.h"
+#include "core/num.h"
+#include "core/out.h"
+#include "system/procnet.h"
+#include "names/services.h"
+#include "system/sockfmt.h"
 
 const char port_usage[] =
 "usage: nettool port [--json] [-p|--who] PORT|NAME[/tcp|/udp]...\n"

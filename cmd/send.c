@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "io.h"
-#include "enc.h"
-#include "loop.h"
-#include "sock.h"
-#include "out.h"
+#include "core/io.h"
+#include "core/enc.h"
+#include "core/loop.h"
+#include "net/sock.h"
+#include "core/out.h"
 
 const char send_usage[] =
 	"usage: nettool send [-4] [-6] [-n] [-q] [-w SECS] [-s ADDR] [-p PORT] [--raw] [--hex] [--encoding ENC] [--json] tcp|udp HOST PORT [MESSAGE...]\n"

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf.h"
-#include "packet.h"
+#include "capture/bpf.h"
+#include "capture/packet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "fileproto.h"
+#include "net/fileproto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

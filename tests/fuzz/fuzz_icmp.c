@@ -2,7 +2,7 @@
  * IPv4 header, on truncated and hostile packets. */
 #include <stdint.h>
 
-#include "icmp.h"
+#include "net/icmp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,8 +2,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "follow.h"
-#include "packet.h"
+#include "capture/follow.h"
+#include "capture/packet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,8 +2,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "procnet.h"
-#include "sockfmt.h"
+#include "system/procnet.h"
+#include "system/sockfmt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,7 +1,7 @@
 /* lib/addr: parsing, classification at every range boundary, CIDR math. */
 #include <stdlib.h>
 
-#include "addr.h"
+#include "names/addr.h"
 #include "unit.h"
 
 static const char *category(const char *s)

@@ -1,6 +1,6 @@
 /* lib/bpf: expressions compiled and run over crafted packets. */
-#include "bpf.h"
-#include "packet.h"
+#include "capture/bpf.h"
+#include "capture/packet.h"
 #include "pktbuild.h"
 #include "unit.h"
 

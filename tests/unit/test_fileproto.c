@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileproto.h"
+#include "net/fileproto.h"
 #include "unit.h"
 
 static char name[FP_NAME_MAX + 1];

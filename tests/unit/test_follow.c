@@ -1,5 +1,5 @@
 /* lib/follow: handshake and teardown steps named in order. */
-#include "follow.h"
+#include "capture/follow.h"
 #include "unit.h"
 
 static struct follow f;

@@ -1,5 +1,5 @@
 /* lib/icmp: echo building, checksums, reply and error parsing. */
-#include "icmp.h"
+#include "net/icmp.h"
 #include "unit.h"
 
 int main(void)

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "ifaces.h"
+#include "system/ifaces.h"
 #include "unit.h"
 
 int main(void)

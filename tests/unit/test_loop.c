@@ -7,9 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "io.h"
-#include "loop.h"
-#include "sock.h"
+#include "core/io.h"
+#include "core/loop.h"
+#include "net/sock.h"
 #include "unit.h"
 
 static int fired;

@@ -1,5 +1,5 @@
 /* lib/num: the one range-checked parser for numbers and ports. */
-#include "num.h"
+#include "core/num.h"
 #include "unit.h"
 
 int main(void)

@@ -1,7 +1,7 @@
 /* lib/out: tables, lists and JSON escaping. */
 #include <stdlib.h>
 
-#include "out.h"
+#include "core/out.h"
 #include "unit.h"
 
 static const struct out_col cols[] = {

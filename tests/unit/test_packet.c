@@ -1,5 +1,5 @@
 /* lib/packet: decoders fed crafted packets, whole and broken. */
-#include "packet.h"
+#include "capture/packet.h"
 #include "pktbuild.h"
 #include "unit.h"
 

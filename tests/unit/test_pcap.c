@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "pcap.h"
+#include "capture/pcap.h"
 #include "unit.h"
 
 static FILE *file_of(const void *data, size_t n)

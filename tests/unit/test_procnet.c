@@ -5,8 +5,8 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
-#include "procnet.h"
-#include "sockfmt.h"
+#include "system/procnet.h"
+#include "system/sockfmt.h"
 #include "unit.h"
 
 #ifndef FIXTURES

@@ -2,7 +2,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 
-#include "procnet.h"
+#include "system/procnet.h"
 #include "unit.h"
 
 #define FIXTURE "tests/fixtures/kernel"

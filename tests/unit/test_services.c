@@ -1,7 +1,7 @@
 /* lib/services: the services(5) parser, built-ins and lookups. */
 #include <stdlib.h>
 
-#include "services.h"
+#include "names/services.h"
 #include "unit.h"
 
 static const char sample[] =

@@ -1,7 +1,7 @@
 /* lib/services: services(5) parsing, built-in merge, lookups. */
 #include <stdlib.h>
 
-#include "services.h"
+#include "names/services.h"
 #include "unit.h"
 
 static void test_parse_fixture(void)

@@ -1,7 +1,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "num.h"
+#include "core/num.h"
 
 enum num_err num_parse_long(const char *s, long min, long max, long *out)
 {

@@ -67,10 +67,6 @@ const char *sock_strerror(int err);
  * limit or -1. */
 long sock_raise_nofile(void);
 
-/* Sends up to n bytes of in_fd at *offset to out_fd with sendfile(2)
- * (advancing *offset); returns bytes sent, 0 at end of file, -1 with
- * errno (EAGAIN when out_fd is non-blocking and full). */
-ssize_t sock_sendfile(int out_fd, int in_fd, off_t *offset, size_t n);
 
 /* UDP batches (recvmmsg/sendmmsg behind a portable face). */
 struct sock_dgram {

@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fileproto.h"
-#include "io.h"
+#include "net/fileproto.h"
+#include "core/io.h"
 
 /* ---- request name -------------------------------------------------- */
 

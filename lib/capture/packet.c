@@ -1,6 +1,6 @@
 /* Pure packet decoders; see packet.h. Every read is checked against the
  * bytes left, so a truncated or hostile packet only stops decoding. */
-#include "packet.h"
+#include "capture/packet.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* TCP handshake and teardown naming; see follow.h. One slot per
  * connection in a direct-mapped table: a newer connection that hashes to
  * a busy slot takes it over, so memory never grows. */
-#include "follow.h"
+#include "capture/follow.h"
 
 #include <string.h>
 

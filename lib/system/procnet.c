@@ -9,8 +9,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "io.h"
-#include "procnet.h"
+#include "core/io.h"
+#include "system/procnet.h"
 
 /* ---- pure line parsers ------------------------------------------------- */
 

@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-#include "out.h"
-#include "procnet.h"
+#include "core/out.h"
+#include "system/procnet.h"
 
 #define SOCKFMT_ADDRLEN 64
 

@@ -12,9 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "io.h"
-#include "loop.h"
-#include "sock.h"
+#include "core/io.h"
+#include "core/loop.h"
 
 struct watch {
 	int fd;
@@ -554,7 +553,7 @@ static ssize_t pump_write(struct pump *p)
 
 	for (;;) {
 		if (p->mode == MODE_SENDFILE) {
-			r = sock_sendfile(p->dst, p->src, NULL, p->o.bufsize);
+			r = io_sendfile(p->dst, p->src, NULL, p->o.bufsize);
 			if (r == 0)
 				p->eof = 1;
 			if (r < 0 && errno == EINVAL && p->bytes == 0) {

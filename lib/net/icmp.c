@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "icmp.h"
+#include "net/icmp.h"
 
 enum {
 	V4_ECHO_REPLY = 0, V4_UNREACH = 3, V4_REDIRECT = 5, V4_ECHO = 8,

@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "sock.h"
+#include "net/sock.h"
 
 int sock_parse_proto(const char *s, enum sock_transport *out)
 {
@@ -336,16 +336,6 @@ long sock_raise_nofile(void)
 			return -1;
 	}
 	return (long)rl.rlim_cur;
-}
-
-ssize_t sock_sendfile(int out_fd, int in_fd, off_t *offset, size_t n)
-{
-	ssize_t r;
-
-	do
-		r = sendfile(out_fd, in_fd, offset, n);
-	while (r < 0 && errno == EINTR);
-	return r;
 }
 
 #define BATCH_MAX 64

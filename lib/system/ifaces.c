@@ -2,7 +2,7 @@
  * ifaces.h. getifaddrs() reads the kernel over netlink, so it sees the
  * secondary IPv4 addresses ifconfig hides. */
 #define _DEFAULT_SOURCE /* getifaddrs, IFF_* */
-#include "ifaces.h"
+#include "system/ifaces.h"
 
 #include <errno.h>
 #include <ifaddrs.h>

@@ -7,8 +7,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "io.h"
-#include "services.h"
+#include "core/io.h"
+#include "names/services.h"
 
 /* Common services that minimal systems' /etc/services often lack. */
 static const struct { const char *name; int port; int proto; const char *alias; } builtin[] = {

@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "pingsock.h"
+#include "net/pingsock.h"
 
 /* Only echo replies and the errors that can be about our echoes. */
 static void filter_raw(struct pingsock *ps)

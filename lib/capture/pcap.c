@@ -1,6 +1,6 @@
 /* pcap reader and writer; see pcap.h. Records are written in host byte
  * order with the matching magic, as libpcap does. */
-#include "pcap.h"
+#include "capture/pcap.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "enc.h"
+#include "core/enc.h"
 
 struct enc {
 	iconv_t cd;

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "addr.h"
+#include "names/addr.h"
 
 /* ---- parsing ---------------------------------------------------------- */
 

@@ -1,7 +1,7 @@
 /* AF_PACKET + TPACKET_V3 capture; see capsock.h. */
 #define _GNU_SOURCE
-#include "capsock.h"
-#include "packet.h"
+#include "capture/capsock.h"
+#include "capture/packet.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

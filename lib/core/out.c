@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out.h"
+#include "core/out.h"
 
 struct out {
 	FILE *fp;

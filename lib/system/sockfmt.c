@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sockfmt.h"
+#include "system/sockfmt.h"
 
 /* Dotted quad by hand: netstat formats tens of thousands of these. */
 static size_t put_u8(char *p, unsigned v)

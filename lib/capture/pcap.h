@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "io.h"
+#include "core/io.h"
 
 enum { PCAP_SNAPLEN = 262144 };
 

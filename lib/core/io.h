@@ -9,6 +9,10 @@
 int io_write_all(int fd, const void *buf, size_t n);
 /* read() retried on EINTR; returns bytes read, 0 at EOF, -1 on error. */
 ssize_t io_read(int fd, void *buf, size_t n);
+/* Sends up to n bytes of in_fd at *offset to out_fd with sendfile(2)
+ * (advancing *offset); returns bytes sent, 0 at end of file, -1 with
+ * errno (EAGAIN when out_fd is non-blocking and full). Linux. */
+ssize_t io_sendfile(int out_fd, int in_fd, off_t *offset, size_t n);
 
 /* A growing-free output buffer on a file descriptor for hot paths. */
 struct obuf {

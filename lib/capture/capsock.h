@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bpf.h"
+#include "capture/bpf.h"
 
 enum { CAP_HOST = 0, CAP_BROADCAST = 1, CAP_MULTICAST = 2, CAP_OTHERHOST = 3,
        CAP_OUTGOING = 4 };

@@ -3,7 +3,7 @@
 #ifndef NETTOOL_FOLLOW_H
 #define NETTOOL_FOLLOW_H
 
-#include "packet.h"
+#include "capture/packet.h"
 
 enum { FOLLOW_SLOTS = 4096 };
 

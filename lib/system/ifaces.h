@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "addr.h"
+#include "names/addr.h"
 
 struct if_counters {
 	unsigned long long rx_bytes, rx_packets, rx_errors, rx_dropped;

@@ -1,9 +1,11 @@
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <unistd.h>
 
-#include "io.h"
+#include "core/io.h"
 
 int io_write_all(int fd, const void *buf, size_t n)
 {
@@ -79,4 +81,14 @@ void obuf_free(struct obuf *b)
 	free(b->buf);
 	b->buf = NULL;
 	b->len = b->cap = 0;
+}
+
+ssize_t io_sendfile(int out_fd, int in_fd, off_t *offset, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = sendfile(out_fd, in_fd, offset, n);
+	while (r < 0 && errno == EINTR);
+	return r;
 }
