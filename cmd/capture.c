@@ -534,7 +534,7 @@ static int refresh_sockets(struct capture *cp)
 {
 	cp->socks.n = 0;
 	clock_gettime(CLOCK_MONOTONIC, &cp->socks_at);
-	return procnet_sockets_of_pid("/proc", (pid_t)cp->o->pid, &cp->socks);
+	return procnet_sockets_of_pid(nt_proc_root(), (pid_t)cp->o->pid, &cp->socks);
 }
 
 /* A packet of a socket the process opened since the last look is found

@@ -1,4 +1,5 @@
-/* What every command file sees: the helpers cmd/nettool.c provides. */
+/* What every command file sees: the helpers of cmd/opt.c and the command
+ * table's entry points. */
 #ifndef NETTOOL_CMD_H
 #define NETTOOL_CMD_H
 
@@ -39,10 +40,27 @@ const char *nt_quote(const char *s, char *buf, size_t n);
 /* The same for len bytes that may hold NULs. */
 const char *nt_quoten(const char *s, size_t len, char *buf, size_t n);
 
-/* A -w style number of seconds in milliseconds, or exit 2 naming it. */
-int netio_parse_secs(const char *s);
-/* A port 1-65535 as given, or exit 2 naming it. */
-const char *netio_check_port(const char *s);
+/* Numbers from users, range-checked, or exit 2 with a line that repeats
+ * the value: "nettool CMD: port '70000' is out of range (1-65535)". */
+int opt_port(const char *s, int min);
+/* The same check, returning the text as given (for getaddrinfo). */
+const char *opt_port_text(const char *s);
+/* what names the value in the message ("count", "interval"). */
+long opt_count(const char *what, const char *s, long min, long max);
+/* Seconds with a fraction, in microseconds. */
+long long opt_seconds(const char *what, const char *s, double min, double max);
+/* A -w style timeout (0.001-86400 s) in milliseconds. */
+int opt_timeout_ms(const char *s);
+
+/* The /proc root every reader uses: $NETTOOL_PROC, else "/proc". */
+const char *nt_proc_root(void);
+/* The services database: $NETTOOL_SERVICES (which must be readable, else
+ * exit 2) or /etc/services if present, merged with the built-in table. */
+struct svc_db;
+void nt_load_services(struct svc_db *db);
+
+/* Set by dispatch: the command named in messages. */
+void nt_set_command(const char *name);
 
 /* 1 when stdout is a terminal (labels, colour, escaping allowed). */
 int nt_stdout_is_tty(void);

@@ -155,7 +155,9 @@ int cmd_ifaces(int argc, char **argv)
 	const char *want = optind < argc ? argv[optind] : NULL;
 
 	struct iface_list l;
-	if (ifaces_read("/proc/net/dev", "/sys/class/net", &l) < 0)
+	char dev[4096];
+	snprintf(dev, sizeof dev, "%s/net/dev", nt_proc_root());
+	if (ifaces_read(dev, "/sys/class/net", &l) < 0)
 		nt_die(EXIT_NO, "cannot list interfaces: %s", strerror(errno));
 	struct out *o = json ? out_open(stdout, OUT_JSON, json_cols,
 					 sizeof json_cols / sizeof json_cols[0]) : NULL;

@@ -62,7 +62,7 @@ struct server {
 	struct lbuf stdout_buf;
 	int stdout_watched, stdout_dead;
 	int stdin_eof, stdin_watched;
-	struct netio_filter fin, fout;   /* client->stdout, stdin->clients */
+	struct enc_filter fin, fout;   /* client->stdout, stdin->clients */
 	char *scratch;
 	size_t scratchcap;
 	int status;
@@ -113,7 +113,7 @@ static void drop_client(struct server *s, struct client *c)
 static size_t room_for_input(struct server *s, struct client *c)
 {
 	size_t room = s->o.echo ? lbuf_space(&c->out) : lbuf_space(&s->stdout_buf);
-	size_t ratio = netio_filter_ratio(&s->fin);
+	size_t ratio = enc_filter_ratio(&s->fin);
 
 	if (s->o.echo)
 		return room;
@@ -128,7 +128,7 @@ static int take_input(struct server *s, struct client *c, const char *p,
 	if (s->o.echo)
 		return lbuf_put(&c->out, p, n);
 	if (s->fin.enc || s->fin.hexdump) {
-		ssize_t k = netio_filter(&s->fin, p, n, s->scratch, s->scratchcap);
+		ssize_t k = enc_filter(&s->fin, p, n, s->scratch, s->scratchcap);
 		if (k < 0)
 			return -1;
 		return lbuf_put(&s->stdout_buf, s->scratch, (size_t)k);
@@ -403,7 +403,7 @@ static int run_tcp(struct server *s)
 
 	the_server = s;
 	lbuf_init(&s->stdout_buf, STDOUT_BUF);
-	s->scratchcap = 65536 * netio_filter_ratio(&s->fin) * ENC_RATIO + 256;
+	s->scratchcap = 65536 * enc_filter_ratio(&s->fin) * ENC_RATIO + 256;
 	s->scratch = malloc(s->scratchcap);
 	if (!s->scratch || loop_watch(s->l, s->lfd, LOOP_IN, on_accept, s) < 0)
 		nt_die(EXIT_NO, "cannot start: %s", strerror(errno));
@@ -430,7 +430,7 @@ static int run_udp(struct server *s)
 {
 	struct sock_dgram d[UDP_BATCH];
 	char *store = malloc((size_t)UDP_BATCH * (SOCK_UDP_MAX + 1));
-	size_t outcap = (SOCK_UDP_MAX + 1) * netio_filter_ratio(&s->fin) * 2 + 256;
+	size_t outcap = (SOCK_UDP_MAX + 1) * enc_filter_ratio(&s->fin) * 2 + 256;
 	char *scratch = malloc(outcap);
 	struct obuf ob;
 	unsigned long long count = 0, bytes = 0;
@@ -486,8 +486,8 @@ static int run_udp(struct server *s)
 					obuf_put(&ob, "] ", 2);
 				}
 				if (s->fin.enc || s->fin.hexdump) {
-					ssize_t k = netio_filter(&s->fin, d[i].buf, len, scratch, outcap);
-					k += netio_filter(&s->fin, "", 0, scratch + k, outcap - (size_t)k);
+					ssize_t k = enc_filter(&s->fin, d[i].buf, len, scratch, outcap);
+					k += enc_filter(&s->fin, "", 0, scratch + k, outcap - (size_t)k);
 					obuf_put(&ob, scratch, (size_t)k);
 				} else {
 					obuf_put(&ob, d[i].buf, len);
@@ -553,7 +553,7 @@ static void parse_args(struct listen_opts *o, int argc, char **argv)
 	if (sock_parse_proto(argv[0], &o->spec.proto) < 0)
 		nt_usage_error("unknown protocol '%s' (tcp or udp)",
 			       nt_quote(argv[0], q, sizeof q));
-	o->spec.port = netio_check_port(argv[1]);
+	o->spec.port = opt_port_text(argv[1]);
 }
 
 /* Names the process holding the port when /proc shows it. */
@@ -564,7 +564,7 @@ static void address_in_use(const struct listen_opts *o)
 
 	if (!host)
 		host = o->spec.family == AF_INET6 ? "[::]" : "0.0.0.0";
-	if (procnet_port_owner_text("/proc", o->spec.proto == SOCK_PROTO_UDP, atoi(o->spec.port),
+	if (procnet_port_owner_text(nt_proc_root(), o->spec.proto == SOCK_PROTO_UDP, atoi(o->spec.port),
 			     who, sizeof who))
 		nt_die(EXIT_NO, "address %s%s%s:%s in use by %s",
 		       strchr(host, ':') && host[0] != '[' ? "[" : "", host,
@@ -583,8 +583,8 @@ int cmd_listen(int argc, char **argv)
 
 	parse_args(&s.o, argc, argv);
 	signal(SIGPIPE, SIG_IGN);
-	if (netio_filter_init(&s.fin, s.o.encoding ? "UTF-8" : NULL, s.o.encoding, s.o.hex) < 0 ||
-	    netio_filter_init(&s.fout, s.o.encoding, s.o.encoding ? "UTF-8" : NULL, 0) < 0)
+	if (enc_filter_init(&s.fin, s.o.encoding ? "UTF-8" : NULL, s.o.encoding, s.o.hex) < 0 ||
+	    enc_filter_init(&s.fout, s.o.encoding, s.o.encoding ? "UTF-8" : NULL, 0) < 0)
 		nt_usage_error("unknown encoding '%s'",
 			       nt_quote(s.o.encoding ? s.o.encoding : "", q, sizeof q));
 	sock_raise_nofile();
@@ -609,7 +609,7 @@ int cmd_listen(int argc, char **argv)
 	err = run_tcp(&s);
 	loop_free(s.l);
 	close(s.lfd);
-	netio_filter_free(&s.fin);
-	netio_filter_free(&s.fout);
+	enc_filter_free(&s.fin);
+	enc_filter_free(&s.fout);
 	return err;
 }

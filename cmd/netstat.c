@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "core/alloc.h"
 #include "core/io.h"
 #include "core/num.h"
 #include "core/out.h"
@@ -197,21 +198,12 @@ static void snapshot(struct netstat *ns, struct sock_list *l)
 
 static void load_service_names(struct netstat *ns)
 {
-	const char *path = getenv("NETTOOL_SERVICES");
 	size_t i;
 	int k;
 
-	if (svc_load(&ns->db, path && *path ? path : "/etc/services") < 0 && path && *path) {
-		char q[256];
-		nt_die(EXIT_USAGE, "cannot read services file '%s' (NETTOOL_SERVICES): %s",
-		       nt_quote(path, q, sizeof q), strerror(errno));
-	}
-	svc_add_builtin(&ns->db);
-	for (k = 0; k < 2; k++) {
-		ns->svc[k] = calloc(65536, sizeof *ns->svc[k]);
-		if (!ns->svc[k])
-			nt_die(EXIT_USAGE, "out of memory");
-	}
+	nt_load_services(&ns->db);
+	for (k = 0; k < 2; k++)
+		ns->svc[k] = xcalloc(65536, sizeof *ns->svc[k]);
 	for (i = 0; i < ns->db.n; i++) {
 		const struct svc_entry *s = &ns->db.v[i];
 		int k2 = s->proto == SVC_TCP ? 0 : s->proto == SVC_UDP ? 1 : -1;
@@ -621,13 +613,12 @@ int cmd_netstat(int argc, char **argv)
 	struct netstat ns;
 	struct sock_list l = { 0 };
 	struct owner_map *m = NULL;
-	const char *proc = getenv("NETTOOL_PROC");
 	int rc;
 
 	memset(&ns, 0, sizeof ns);
 	ns.state = -1;
 	ns.port = -1;
-	ns.proc = proc && *proc ? proc : "/proc";
+	ns.proc = nt_proc_root();
 	parse_options(&ns, argc, argv);
 	if (!ns.numeric && !ns.json && !ns.stats)
 		load_service_names(&ns);

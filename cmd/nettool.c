@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "core/num.h"
 
 #ifndef NETTOOL_VERSION
 #define NETTOOL_VERSION "0.1.0"
@@ -27,139 +26,6 @@ static const struct command commands[] = {
 	{ "capture", cmd_capture, "packet capture with BPF filters, pcap files and layer views", capture_usage },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
-
-static const char *current = NULL; /* the running command, for messages */
-
-__attribute__((format(printf, 1, 0)))
-static void vsay(const char *fmt, va_list ap)
-{
-	fflush(stdout);
-	if (current)
-		fprintf(stderr, "nettool %s: ", current);
-	else
-		fputs("nettool: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void nt_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsay(fmt, ap);
-	va_end(ap);
-}
-
-noreturn void nt_die(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsay(fmt, ap);
-	va_end(ap);
-	exit(status);
-}
-
-noreturn void nt_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsay(fmt, ap);
-	va_end(ap);
-	exit(EXIT_USAGE);
-}
-
-const char *nt_quote(const char *s, char *buf, size_t n)
-{
-	return nt_quoten(s, strlen(s), buf, n);
-}
-
-const char *nt_quoten(const char *s, size_t len, char *buf, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *end = s + len;
-	size_t j = 0;
-
-	if (n == 0)
-		return "";
-	for (; s < end && j + 5 < n; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c >= 0x7f || c == '\'' || c == '\\') {
-			buf[j++] = '\\';
-			buf[j++] = 'x';
-			buf[j++] = hex[c >> 4];
-			buf[j++] = hex[c & 15];
-		} else {
-			buf[j++] = (char)c;
-		}
-	}
-	if (s < end && j + 3 < n) {
-		buf[j++] = '.';
-		buf[j++] = '.';
-		buf[j++] = '.';
-	}
-	buf[j] = '\0';
-	return buf;
-}
-
-int nt_stdout_is_tty(void)
-{
-	static int tty = -1;
-
-	if (tty < 0)
-		tty = isatty(STDOUT_FILENO);
-	return tty;
-}
-
-int nt_getopt(int argc, char **argv, const char *shortopts,
-	      const struct option *longopts)
-{
-	char q[128];
-	char spec[64];
-	int c;
-
-	/* A leading ':' makes getopt report a missing argument as ':'. */
-	snprintf(spec, sizeof spec, ":%s", shortopts);
-	opterr = 0;
-	c = getopt_long(argc, argv, spec, longopts, NULL);
-	if (c == '?') {
-		if (optopt > ' ' && optopt < 0x7f)
-			nt_usage_error("unknown option '-%c' (see 'nettool %s --help')",
-				       optopt, current);
-		nt_usage_error("unknown option '%s' (see 'nettool %s --help')",
-			       nt_quote(argv[optind - 1], q, sizeof q), current);
-	}
-	if (c == ':')
-		nt_usage_error("option '%s' needs a value",
-			       nt_quote(argv[optind - 1], q, sizeof q));
-	return c;
-}
-
-int netio_parse_secs(const char *s)
-{
-	long long usec;
-	enum num_err e = num_parse_seconds(s, 0.001, 86400, &usec);
-	char q[64];
-
-	if (e != NUM_OK)
-		nt_usage_error("timeout '%s' %s (0.001-86400 seconds)",
-			       nt_quote(s, q, sizeof q), num_strerror(e));
-	return (int)(usec / 1000);
-}
-
-const char *netio_check_port(const char *s)
-{
-	int port;
-	enum num_err e = num_parse_port(s, 1, &port);
-	char q[64];
-
-	if (e != NUM_OK)
-		nt_usage_error("port '%s' %s (1-65535)", nt_quote(s, q, sizeof q),
-			       num_strerror(e));
-	return s;
-}
 
 static void print_overview(FILE *fp)
 {
@@ -312,7 +178,7 @@ int main(int argc, char **argv)
 	c = find_command(argv[1]);
 	if (!c)
 		unknown_command(argv[1]);
-	current = c->name;
+	nt_set_command(c->name);
 	if (wants_help(argc - 1, argv + 1)) {
 		fputs(c->usage, stdout);
 		return finish_stdout(EXIT_YES);

@@ -64,27 +64,12 @@ struct port_ctx {
 	int json;
 };
 
-static const char *proc_root(void)
-{
-	const char *p = getenv("NETTOOL_PROC");
-	return p && *p ? p : "/proc";
-}
-
 static void load_db(struct port_ctx *c)
 {
-	const char *path = getenv("NETTOOL_SERVICES");
 	char eph[4200];
-	char q[256];
 
-	if (path && *path) {
-		if (svc_load(&c->db, path) < 0)
-			nt_die(EXIT_USAGE, "cannot read services file '%s' (NETTOOL_SERVICES): %s",
-			       nt_quote(path, q, sizeof q), strerror(errno));
-	} else {
-		(void)svc_load(&c->db, "/etc/services"); /* missing: built-ins alone */
-	}
-	svc_add_builtin(&c->db);
-	snprintf(eph, sizeof eph, "%s/sys/net/ipv4/ip_local_port_range", proc_root());
+	nt_load_services(&c->db);
+	snprintf(eph, sizeof eph, "%s/sys/net/ipv4/ip_local_port_range", nt_proc_root());
 	c->have_eph = svc_ephemeral_range(eph, &c->eph_lo, &c->eph_hi) == 0;
 }
 
@@ -198,9 +183,9 @@ static int who(struct port_ctx *c, struct out *o, const struct query *qs, int nq
 	long shown = 0;
 	int k;
 
-	if (procnet_read(proc_root(), 1u << SP_TCP | 1u << SP_UDP, 0, &l) < 0)
-		nt_die(EXIT_NO, "cannot read %s/net: %s", proc_root(), strerror(errno));
-	m = procnet_owners(proc_root());
+	if (procnet_read(nt_proc_root(), 1u << SP_TCP | 1u << SP_UDP, 0, &l) < 0)
+		nt_die(EXIT_NO, "cannot read %s/net: %s", nt_proc_root(), strerror(errno));
+	m = procnet_owners(nt_proc_root());
 	for (i = 0; i < l.n; i++) {
 		const struct sock_rec *r = &l.v[i];
 		int hit = 0;

@@ -52,7 +52,7 @@ struct tcp_session {
 					peer's address follows it */
 	int why_local;               /* ... unless about stdin/stdout */
 	int err;
-	struct netio_filter fup, fdown;
+	struct enc_filter fup, fdown;
 };
 
 static void json_event(const struct send_opts *o, const char *event,
@@ -159,15 +159,15 @@ static int setup_filters(struct tcp_session *t, const struct send_opts *o)
 {
 	char q[64];
 
-	if (netio_filter_init(&t->fup, o->encoding, o->encoding ? "UTF-8" : NULL, 0) < 0 ||
-	    netio_filter_init(&t->fdown, o->encoding ? "UTF-8" : NULL, o->encoding, o->hex) < 0)
+	if (enc_filter_init(&t->fup, o->encoding, o->encoding ? "UTF-8" : NULL, 0) < 0 ||
+	    enc_filter_init(&t->fdown, o->encoding ? "UTF-8" : NULL, o->encoding, o->hex) < 0)
 		nt_usage_error("unknown encoding '%s'",
 			       nt_quote(o->encoding ? o->encoding : "", q, sizeof q));
 	return 0;
 }
 
 static int send_message_blocking(int fd, const struct send_opts *o,
-				 struct netio_filter *f)
+				 struct enc_filter *f)
 {
 	char *buf = o->message;
 	size_t n = o->msglen;
@@ -220,9 +220,9 @@ static int run_tcp(const struct send_opts *o, int fd, const char *peer)
 	if (in_fd >= 0) {
 		po.on_end = up_end;
 		if (t.fup.enc) {
-			po.filter = netio_filter;
+			po.filter = enc_filter;
 			po.filter_arg = &t.fup;
-			po.filter_ratio = netio_filter_ratio(&t.fup);
+			po.filter_ratio = enc_filter_ratio(&t.fup);
 		}
 		t.up = pump_new(t.l, in_fd, fd, &po);
 		if (!t.up)
@@ -232,9 +232,9 @@ static int run_tcp(const struct send_opts *o, int fd, const char *peer)
 	po.filter = NULL;
 	po.filter_ratio = 0;
 	if (t.fdown.enc || t.fdown.hexdump) {
-		po.filter = netio_filter;
+		po.filter = enc_filter;
 		po.filter_arg = &t.fdown;
-		po.filter_ratio = netio_filter_ratio(&t.fdown);
+		po.filter_ratio = enc_filter_ratio(&t.fdown);
 	}
 	t.down = pump_new(t.l, t.sock_in, STDOUT_FILENO, &po);
 	if (!t.down)
@@ -248,8 +248,8 @@ done:
 	pump_free(t.up);
 	pump_free(t.down);
 	loop_free(t.l);
-	netio_filter_free(&t.fup);
-	netio_filter_free(&t.fdown);
+	enc_filter_free(&t.fup);
+	enc_filter_free(&t.fdown);
 	close(t.sock_in);
 	close(fd);
 	if (t.cut_short)
@@ -293,7 +293,7 @@ static int udp_flush(struct udp_out *u)
 }
 
 static int udp_queue(struct udp_out *u, const char *p, size_t n,
-		     struct netio_filter *f)
+		     struct enc_filter *f)
 {
 	struct sock_dgram *d = &u->d[u->n];
 
@@ -327,7 +327,7 @@ static int udp_queue(struct udp_out *u, const char *p, size_t n,
 
 /* Splits stdin into lines (or reads, with --raw), one datagram each. */
 static int udp_send_stdin(struct udp_out *u, const struct send_opts *o,
-			  struct netio_filter *f)
+			  struct enc_filter *f)
 {
 	size_t cap = 4 * 65536, len = 0, start;
 	char *buf = malloc(cap);
@@ -373,13 +373,13 @@ fail:
 	return -1;
 }
 
-static int udp_wait_replies(int fd, int wait_ms, struct netio_filter *f,
+static int udp_wait_replies(int fd, int wait_ms, struct enc_filter *f,
 			    unsigned long long *received)
 {
 	static char buf[SOCK_UDP_MAX + 1];
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	char *out = NULL;
-	size_t outcap = (SOCK_UDP_MAX + 1) * netio_filter_ratio(f) + 128;
+	size_t outcap = (SOCK_UDP_MAX + 1) * enc_filter_ratio(f) + 128;
 	int rc;
 	ssize_t n;
 
@@ -401,8 +401,8 @@ static int udp_wait_replies(int fd, int wait_ms, struct netio_filter *f,
 		}
 		*received += (unsigned long long)n;
 		if (f->enc || f->hexdump) {
-			ssize_t k = netio_filter(f, buf, (size_t)n, out, outcap);
-			k += netio_filter(f, "", 0, out + k, outcap - (size_t)k);
+			ssize_t k = enc_filter(f, buf, (size_t)n, out, outcap);
+			k += enc_filter(f, "", 0, out + k, outcap - (size_t)k);
 			if (k > 0 && io_write_all(STDOUT_FILENO, out, (size_t)k) < 0)
 				break;
 		} else if (io_write_all(STDOUT_FILENO, buf, (size_t)n) < 0) {
@@ -416,7 +416,7 @@ static int udp_wait_replies(int fd, int wait_ms, struct netio_filter *f,
 static int run_udp(const struct send_opts *o, int fd, const char *peer)
 {
 	struct udp_out u;
-	struct netio_filter fup, fdown;
+	struct enc_filter fup, fdown;
 	unsigned long long received = 0;
 	int i, rc;
 	char q[64];
@@ -424,8 +424,8 @@ static int run_udp(const struct send_opts *o, int fd, const char *peer)
 	memset(&u, 0, sizeof u);
 	u.fd = fd;
 	u.peer = peer;
-	if (netio_filter_init(&fup, o->encoding, o->encoding ? "UTF-8" : NULL, 0) < 0 ||
-	    netio_filter_init(&fdown, o->encoding ? "UTF-8" : NULL, o->encoding, o->hex) < 0)
+	if (enc_filter_init(&fup, o->encoding, o->encoding ? "UTF-8" : NULL, 0) < 0 ||
+	    enc_filter_init(&fdown, o->encoding ? "UTF-8" : NULL, o->encoding, o->hex) < 0)
 		nt_usage_error("unknown encoding '%s'",
 			       nt_quote(o->encoding ? o->encoding : "", q, sizeof q));
 	u.store = malloc((size_t)UDP_BATCH * (SOCK_UDP_MAX + 1));
@@ -448,8 +448,8 @@ static int run_udp(const struct send_opts *o, int fd, const char *peer)
 		nt_die(EXIT_NO, "receiving from %s: %s", peer, sock_strerror(errno));
 	json_event(o, "close", peer, u.sent, received);
 	free(u.store);
-	netio_filter_free(&fup);
-	netio_filter_free(&fdown);
+	enc_filter_free(&fup);
+	enc_filter_free(&fdown);
 	close(fd);
 	return 0;
 }
@@ -497,9 +497,9 @@ static void parse_args(struct send_opts *o, int argc, char **argv)
 		case '6': o->spec.family = AF_INET6; break;
 		case 'n': o->newline = 0; break;
 		case 'q': o->quit_at_eof = 1; break;
-		case 'w': o->idle_ms = netio_parse_secs(optarg); break;
+		case 'w': o->idle_ms = opt_timeout_ms(optarg); break;
 		case 's': o->spec.src_host = optarg; break;
-		case 'p': o->spec.src_port = netio_check_port(optarg); break;
+		case 'p': o->spec.src_port = opt_port_text(optarg); break;
 		case OPT_RAW: o->raw = 1; break;
 		case OPT_HEX: o->hex = 1; break;
 		case OPT_ENC: o->encoding = optarg; break;
@@ -514,7 +514,7 @@ static void parse_args(struct send_opts *o, int argc, char **argv)
 		nt_usage_error("unknown protocol '%s' (tcp or udp)",
 			       nt_quote(argv[0], q, sizeof q));
 	o->spec.host = argv[1];
-	o->spec.port = netio_check_port(argv[2]);
+	o->spec.port = opt_port_text(argv[2]);
 	if (o->idle_ms > 0)
 		o->spec.timeout_ms = o->idle_ms;
 	if (o->encoding) {

@@ -133,7 +133,7 @@ size_t hex_dump(struct hexdump *h, const unsigned char *p, size_t n,
 	return w;
 }
 
-int netio_filter_init(struct netio_filter *f, const char *to,
+int enc_filter_init(struct enc_filter *f, const char *to,
 		      const char *from, int hexdump)
 {
 	memset(f, 0, sizeof *f);
@@ -152,7 +152,7 @@ int netio_filter_init(struct netio_filter *f, const char *to,
 	return 0;
 }
 
-void netio_filter_free(struct netio_filter *f)
+void enc_filter_free(struct enc_filter *f)
 {
 	enc_close(f->enc);
 	free(f->tmp);
@@ -160,15 +160,15 @@ void netio_filter_free(struct netio_filter *f)
 	f->tmp = NULL;
 }
 
-size_t netio_filter_ratio(const struct netio_filter *f)
+size_t enc_filter_ratio(const struct enc_filter *f)
 {
 	return (f->enc ? ENC_RATIO : 1) * (f->hexdump ? HEX_RATIO : 1);
 }
 
-ssize_t netio_filter(void *arg, const char *in, size_t n, char *out,
+ssize_t enc_filter(void *arg, const char *in, size_t n, char *out,
 		     size_t outcap)
 {
-	struct netio_filter *f = arg;
+	struct enc_filter *f = arg;
 	ssize_t k;
 
 	if (f->enc && !f->hexdump)

@@ -31,21 +31,21 @@ size_t hex_dump(struct hexdump *h, const unsigned char *p, size_t n,
 #define HEX_RATIO 5
 
 /* Filters for pumps: --encoding in each direction, --hex on output. */
-struct netio_filter {
+struct enc_filter {
 	struct enc *enc;
 	struct hexdump hex;
 	int hexdump;
 	char *tmp;   /* the encoding's output before the hex dump */
 	size_t tmpcap;
 };
-ssize_t netio_filter(void *arg, const char *in, size_t n, char *out,
+ssize_t enc_filter(void *arg, const char *in, size_t n, char *out,
 		     size_t outcap);
 /* Sets f up; returns -1 with errno EINVAL for an unknown encoding. */
-int netio_filter_init(struct netio_filter *f, const char *to,
+int enc_filter_init(struct enc_filter *f, const char *to,
 		      const char *from, int hexdump);
-void netio_filter_free(struct netio_filter *f);
+void enc_filter_free(struct enc_filter *f);
 /* The ratio a pump needs for f. */
-size_t netio_filter_ratio(const struct netio_filter *f);
+size_t enc_filter_ratio(const struct enc_filter *f);
 
 
 #endif

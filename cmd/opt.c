@@ -1,0 +1,210 @@
+/* The helpers every command uses: messages, option parsing with the
+ * contract's one-line errors (exit 2), numbers, ports and seconds from
+ * users, and where the system's files are (NETTOOL_PROC, NETTOOL_SERVICES). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "core/alloc.h"
+#include "core/num.h"
+#include "names/services.h"
+
+static const char *current = NULL; /* the running command, for messages */
+
+void nt_set_command(const char *name)
+{
+	current = name;
+	alloc_set_prefix(name);
+}
+
+__attribute__((format(printf, 1, 0)))
+static void vsay(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	if (current)
+		fprintf(stderr, "nettool %s: ", current);
+	else
+		fputs("nettool: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void nt_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
+
+noreturn void nt_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+noreturn void nt_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+	exit(EXIT_USAGE);
+}
+
+const char *nt_quote(const char *s, char *buf, size_t n)
+{
+	return nt_quoten(s, strlen(s), buf, n);
+}
+
+const char *nt_quoten(const char *s, size_t len, char *buf, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *end = s + len;
+	size_t j = 0;
+
+	if (n == 0)
+		return "";
+	for (; s < end && j + 5 < n; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c >= 0x7f || c == '\'' || c == '\\') {
+			buf[j++] = '\\';
+			buf[j++] = 'x';
+			buf[j++] = hex[c >> 4];
+			buf[j++] = hex[c & 15];
+		} else {
+			buf[j++] = (char)c;
+		}
+	}
+	if (s < end && j + 3 < n) {
+		buf[j++] = '.';
+		buf[j++] = '.';
+		buf[j++] = '.';
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
+int nt_stdout_is_tty(void)
+{
+	static int tty = -1;
+
+	if (tty < 0)
+		tty = isatty(STDOUT_FILENO);
+	return tty;
+}
+
+int nt_getopt(int argc, char **argv, const char *shortopts,
+	      const struct option *longopts)
+{
+	char q[128];
+	char spec[64];
+	int c;
+
+	/* A leading ':' makes getopt report a missing argument as ':'. */
+	snprintf(spec, sizeof spec, ":%s", shortopts);
+	opterr = 0;
+	c = getopt_long(argc, argv, spec, longopts, NULL);
+	if (c == '?') {
+		if (optopt > ' ' && optopt < 0x7f)
+			nt_usage_error("unknown option '-%c' (see 'nettool %s --help')",
+				       optopt, current);
+		nt_usage_error("unknown option '%s' (see 'nettool %s --help')",
+			       nt_quote(argv[optind - 1], q, sizeof q), current);
+	}
+	if (c == ':')
+		nt_usage_error("option '%s' needs a value",
+			       nt_quote(argv[optind - 1], q, sizeof q));
+	return c;
+}
+
+int opt_timeout_ms(const char *s)
+{
+	long long usec;
+	enum num_err e = num_parse_seconds(s, 0.001, 86400, &usec);
+	char q[64];
+
+	if (e != NUM_OK)
+		nt_usage_error("timeout '%s' %s (0.001-86400 seconds)",
+			       nt_quote(s, q, sizeof q), num_strerror(e));
+	return (int)(usec / 1000);
+}
+
+const char *opt_port_text(const char *s)
+{
+	int port;
+	enum num_err e = num_parse_port(s, 1, &port);
+	char q[64];
+
+	if (e != NUM_OK)
+		nt_usage_error("port '%s' %s (1-65535)", nt_quote(s, q, sizeof q),
+			       num_strerror(e));
+	return s;
+}
+
+int opt_port(const char *s, int min)
+{
+	int port;
+	enum num_err e = num_parse_port(s, min, &port);
+	char q[64];
+
+	if (e != NUM_OK)
+		nt_usage_error("port '%s' %s (%d-65535)", nt_quote(s, q, sizeof q),
+			       num_strerror(e), min);
+	return port;
+}
+
+long opt_count(const char *what, const char *s, long min, long max)
+{
+	long v;
+	enum num_err e = num_parse_long(s, min, max, &v);
+	char q[64];
+
+	if (e != NUM_OK)
+		nt_usage_error("%s '%s' %s (%ld-%ld)", what,
+			       nt_quote(s, q, sizeof q), num_strerror(e), min, max);
+	return v;
+}
+
+long long opt_seconds(const char *what, const char *s, double min, double max)
+{
+	long long usec;
+	enum num_err e = num_parse_seconds(s, min, max, &usec);
+	char q[64];
+
+	if (e != NUM_OK)
+		nt_usage_error("%s '%s' %s (%g-%g seconds)", what,
+			       nt_quote(s, q, sizeof q), num_strerror(e), min, max);
+	return usec;
+}
+
+const char *nt_proc_root(void)
+{
+	const char *p = getenv("NETTOOL_PROC");
+
+	return p && *p ? p : "/proc";
+}
+
+void nt_load_services(struct svc_db *db)
+{
+	const char *path = getenv("NETTOOL_SERVICES");
+	char q[256];
+
+	if (path && *path) {
+		if (svc_load(db, path) < 0)
+			nt_usage_error("cannot read services file '%s' (NETTOOL_SERVICES): %s",
+				       nt_quote(path, q, sizeof q), strerror(errno));
+	} else {
+		(void)svc_load(db, "/etc/services"); /* missing: built-ins alone */
+	}
+	svc_add_builtin(db);
+}
