@@ -1,29 +1,30 @@
 /* netstat: the socket table from /proc/net, with owning processes. */
-#define _DEFAULT_SOURCE /* nanosleep, localtime_r */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "core/alloc.h"
 #include "core/io.h"
-#include "core/num.h"
+#include "core/loop.h"
 #include "core/out.h"
-#include "system/procnet.h"
 #include "names/services.h"
+#include "system/procnet.h"
+#include "system/sockdiff.h"
+#include "system/sockfilter.h"
 #include "system/sockfmt.h"
+#include "system/sockstat.h"
 
 const char netstat_usage[] =
-"usage: nettool netstat [-t] [-u] [-w] [-x] [-l|-a] [-n] [-p] [-e] [-4|-6] [-s]\n"
-"                       [--state STATE] [--port PORT] [--watch [SECS]] [--json]\n"
+"usage: nettool netstat [-t] [-u] [-w] [-x] [-l|-a] [-n] [-p] [-e] [-o] [-4|-6] [-s]\n"
+"                       [--state STATES] [--port PORT] [--sport PORTS]\n"
+"                       [--dport PORTS] [--src PREFIX] [--dst PREFIX] [--info]\n"
+"                       [--watch [SECS]] [-j|--json]\n"
 "\n"
 "List sockets from /proc/net. Default: TCP and UDP sockets that are not\n"
-"listening.\n"
+"listening. Exit status 1 when no socket matched.\n"
 "\n"
 "  -t, --tcp         TCP sockets          -u, --udp     UDP sockets\n"
 "  -w, --raw         raw sockets          -x, --unix    unix sockets\n"
@@ -32,66 +33,125 @@ const char netstat_usage[] =
 "  -n, --numeric     ports as numbers, not service names\n"
 "  -p, --program     PID/program owning each socket\n"
 "  -e, --extend      add UID and inode columns\n"
+"  -o, --timers      timer, time left, retransmits and probes (netstat -o)\n"
+"      --info        TCP internals: rto, ato, cwnd, ssthresh, retransmits\n"
 "  -4, -6            only IPv4 or only IPv6\n"
 "  -s, --statistics  count sockets per protocol and state\n"
-"      --state STATE only sockets in STATE (ESTABLISHED, TIME_WAIT, LISTEN, ...)\n"
-"      --port PORT   only sockets with PORT as local or remote port\n"
+"      --state STATES  only these states, a comma list of names (ESTABLISHED,\n"
+"                    time-wait, ...) and groups (connected, synchronized, all)\n"
+"      --port PORT   local or remote port PORT\n"
+"      --sport PORTS, --dport PORTS  local / remote port: N, LO-HI or a name\n"
+"      --src PREFIX, --dst PREFIX    local / remote address in ADDR[/LEN]\n"
 "      --watch [SECS] keep running; print what changed every SECS (default 1)\n"
 "  -j, --json        one JSON object per socket (or per change, per count)\n";
 
-enum { OPT_STATE = 256, OPT_PORT, OPT_WATCH };
-enum { LISTEN_NOT, LISTEN_ONLY, LISTEN_ALL };
+enum { OPT_STATE = 256, OPT_PORT, OPT_WATCH, OPT_SPORT, OPT_DPORT, OPT_SRC, OPT_DST, OPT_INFO };
 
 struct netstat {
 	unsigned protos;
-	int listening, numeric, program, extend, family, stats, json;
-	int state, port;
-	long long watch_us;
+	int family, stats, json, program, numeric;
+	long long watch_ms;
+	struct sock_filter filter;
+	struct sockfmt_table table;
 	const char *proc;
-	const char **svc[2];    /* port -> name, TCP and UDP, unless -n */
 	struct svc_db db;
 	struct obuf ob;
 	struct out *out;
+	struct sock_list snap[2];
+	struct owner_map *owners;
+	struct sock_counts *counts;
+	unsigned long shown;
+	struct loop *loop;
 };
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
 
 /* ---- options -------------------------------------------------------------- */
 
-static int parse_state(const char *s)
+static void parse_states(struct netstat *ns, const char *s)
 {
+	const char *bad;
 	char q[64];
-	int st;
 
-	if (strcasecmp(s, "UNCONN") == 0)
-		return TS_CLOSE;
-	if (strcasecmp(s, "LISTENING") == 0)
-		return TS_LISTEN;
-	if (strcasecmp(s, "CONNECTED") == 0)
-		return TS_ESTABLISHED;
-	st = procnet_state_from_name(s);
-	if (st < 0)
+	if (sockfilter_states(s, &ns->filter.states, &bad) < 0)
 		nt_usage_error("unknown state '%s' (ESTABLISHED, SYN_SENT, SYN_RECV, FIN_WAIT1, "
-			       "FIN_WAIT2, TIME_WAIT, CLOSE, CLOSE_WAIT, LAST_ACK, LISTEN, CLOSING, UNCONN)",
+			       "FIN_WAIT2, TIME_WAIT, CLOSE, CLOSE_WAIT, LAST_ACK, LISTEN, CLOSING, "
+			       "UNCONN, or connected, synchronized, bucket, big, all)",
 			       nt_quote(s, q, sizeof q));
-	return st;
+	(void)bad;
 }
 
-static long long parse_interval(const char *s)
+/* N, LO-HI or a service name (its TCP or UDP port). */
+static void parse_ports(struct netstat *ns, const char *s, struct port_range *r)
 {
-	long long us;
+	const struct svc_entry *hit[1];
 	char q[64];
 
-	if (num_parse_seconds(s, 0.01, 3600, &us) != NUM_OK)
-		nt_usage_error("watch interval '%s' is not a number of seconds (0.01-3600)",
-			       nt_quote(s, q, sizeof q));
-	return us;
+	if (sockfilter_port_range(s, r) == 0)
+		return;
+	if (!ns->db.v)
+		nt_load_services(&ns->db);
+	if (svc_by_name(&ns->db, s, SVC_TCP | SVC_UDP, hit, 1) == 1) {
+		r->on = 1;
+		r->lo = r->hi = (uint16_t)hit[0]->port;
+		return;
+	}
+	nt_usage_error("port '%s' is not a port, a range LO-HI (0-65535) or a service name",
+		       nt_quote(s, q, sizeof q));
+}
+
+static void parse_prefix(const char *s, struct ip_prefix *p, int *has)
+{
+	struct addr_error err;
+	char q[80];
+
+	if (addr_parse_prefix(s, strlen(s), p, &err) < 0)
+		nt_usage_error("address '%s' is not ADDR or ADDR/LEN: %s",
+			       nt_quote(s, q, sizeof q), addr_strerror(err.code));
+	*has = 1;
+}
+
+static int parse_long(struct netstat *ns, int c, int argc, char **argv)
+{
+	switch (c) {
+	case OPT_STATE: parse_states(ns, optarg); break;
+	case OPT_PORT:
+		ns->filter.port.on = 1;
+		ns->filter.port.lo = ns->filter.port.hi = (uint16_t)opt_port(optarg, 1);
+		break;
+	case OPT_SPORT: parse_ports(ns, optarg, &ns->filter.sport); break;
+	case OPT_DPORT: parse_ports(ns, optarg, &ns->filter.dport); break;
+	case OPT_SRC: parse_prefix(optarg, &ns->filter.src, &ns->filter.has_src); break;
+	case OPT_DST: parse_prefix(optarg, &ns->filter.dst, &ns->filter.has_dst); break;
+	case OPT_INFO: ns->table.info = 1; break;
+	case OPT_WATCH:
+		ns->watch_ms = 1000;
+		if (optarg)
+			ns->watch_ms = opt_seconds("watch interval", optarg, 0.01, 3600) / 1000;
+		else if (optind < argc && argv[optind][0] >= '0' && argv[optind][0] <= '9')
+			ns->watch_ms = opt_seconds("watch interval", argv[optind++], 0.01, 3600) / 1000;
+		break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static void parse_short(struct netstat *ns, int c)
+{
+	switch (c) {
+	case 't': ns->protos |= 1u << SP_TCP; break;
+	case 'u': ns->protos |= 1u << SP_UDP; break;
+	case 'w': ns->protos |= 1u << SP_RAW; break;
+	case 'x': ns->protos |= 1u << SP_UNIX; break;
+	case 'l': ns->filter.listening = SF_LISTEN_ONLY; break;
+	case 'a': ns->filter.listening = SF_LISTEN_ALL; break;
+	case 'n': ns->numeric = 1; break;
+	case 'p': ns->program = ns->table.program = 1; break;
+	case 'e': ns->table.extend = 1; break;
+	case 'o': ns->table.timers = 1; break;
+	case 's': ns->stats = 1; break;
+	case 'j': ns->json = 1; break;
+	case '4': ns->family = 4; break;
+	case '6': ns->family = 6; break;
+	}
 }
 
 static void parse_options(struct netstat *ns, int argc, char **argv)
@@ -102,466 +162,153 @@ static void parse_options(struct netstat *ns, int argc, char **argv)
 		{ "listening", no_argument, NULL, 'l' }, { "all", no_argument, NULL, 'a' },
 		{ "numeric", no_argument, NULL, 'n' }, { "program", no_argument, NULL, 'p' },
 		{ "extend", no_argument, NULL, 'e' }, { "statistics", no_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
+		{ "timers", no_argument, NULL, 'o' }, { "json", no_argument, NULL, 'j' },
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "port", required_argument, NULL, OPT_PORT },
+		{ "sport", required_argument, NULL, OPT_SPORT },
+		{ "dport", required_argument, NULL, OPT_DPORT },
+		{ "src", required_argument, NULL, OPT_SRC },
+		{ "dst", required_argument, NULL, OPT_DST },
+		{ "info", no_argument, NULL, OPT_INFO },
 		{ "watch", optional_argument, NULL, OPT_WATCH },
 		{ NULL, 0, NULL, 0 },
 	};
 	char q[64];
 	int c;
 
-	while ((c = nt_getopt(argc, argv, "tuwxlanpes46j", longopts)) != -1) {
-		switch (c) {
-		case 't': ns->protos |= 1u << SP_TCP; break;
-		case 'u': ns->protos |= 1u << SP_UDP; break;
-		case 'w': ns->protos |= 1u << SP_RAW; break;
-		case 'x': ns->protos |= 1u << SP_UNIX; break;
-		case 'l': ns->listening = LISTEN_ONLY; break;
-		case 'a': ns->listening = LISTEN_ALL; break;
-		case 'n': ns->numeric = 1; break;
-		case 'p': ns->program = 1; break;
-		case 'e': ns->extend = 1; break;
-		case 's': ns->stats = 1; break;
-		case 'j': ns->json = 1; break;
-		case '4': ns->family = 4; break;
-		case '6': ns->family = 6; break;
-		case OPT_STATE: ns->state = parse_state(optarg); break;
-		case OPT_PORT:
-			if (num_parse_port(optarg, 1, &ns->port) != NUM_OK)
-				nt_usage_error("port '%s' is %s (1-65535)", nt_quote(optarg, q, sizeof q),
-					       num_parse_port(optarg, 0, &c) == NUM_INVALID ?
-					       "not a number" : "out of range");
-			break;
-		case OPT_WATCH:
-			ns->watch_us = 1000000;
-			if (optarg)
-				ns->watch_us = parse_interval(optarg);
-			else if (optind < argc && argv[optind][0] >= '0' && argv[optind][0] <= '9')
-				ns->watch_us = parse_interval(argv[optind++]);
-			break;
-		}
-	}
+	while ((c = nt_getopt(argc, argv, "tuwxlanpeos46j", longopts)) != -1)
+		if (parse_long(ns, c, argc, argv) < 0)
+			parse_short(ns, c);
 	if (optind < argc)
 		nt_usage_error("unexpected argument '%s' (netstat takes options only)",
 			       nt_quote(argv[optind], q, sizeof q));
 	if (!ns->protos)
 		ns->protos = 1u << SP_TCP | 1u << SP_UDP;
-	if (ns->family && (ns->protos & (1u << SP_UNIX)))
+	if (ns->family)
 		ns->protos &= ~(1u << SP_UNIX); /* -4/-6 leave unix sockets out */
-	if ((ns->state >= 0 || ns->stats) && ns->listening == LISTEN_NOT)
-		ns->listening = LISTEN_ALL;
+	if ((ns->filter.states || ns->stats) && ns->filter.listening == SF_LISTEN_NOT)
+		ns->filter.listening = SF_LISTEN_ALL;
 }
-
-/* ---- the snapshot --------------------------------------------------------- */
-
-static int is_listening(const struct sock_rec *r)
-{
-	if (r->proto == SP_TCP || r->proto == SP_UNIX)
-		return r->state == TS_LISTEN;
-	return r->state == TS_CLOSE;
-}
-
-static int wanted(const struct netstat *ns, const struct sock_rec *r)
-{
-	if (ns->listening == LISTEN_ONLY && !is_listening(r))
-		return 0;
-	if (ns->listening == LISTEN_NOT && is_listening(r))
-		return 0;
-	if (ns->state >= 0 && r->state != ns->state)
-		return 0;
-	if (ns->port > 0 && (r->proto == SP_UNIX ||
-			     (r->lport != ns->port && r->rport != ns->port)))
-		return 0;
-	return 1;
-}
-
-static void keep_wanted(const struct netstat *ns, struct sock_list *l)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < l->n; i++)
-		if (wanted(ns, &l->v[i]))
-			l->v[k++] = l->v[i];
-	l->n = k;
-}
-
-static void snapshot(struct netstat *ns, struct sock_list *l)
-{
-	l->n = 0;
-	if (procnet_read(ns->proc, ns->protos, ns->family, l) < 0)
-		nt_die(EXIT_NO, "cannot read %s/net: %s", ns->proc, strerror(errno));
-	keep_wanted(ns, l);
-}
-
-/* ---- service names -------------------------------------------------------- */
 
 static void load_service_names(struct netstat *ns)
 {
-	size_t i;
-	int k;
+	if (!ns->db.v)
+		nt_load_services(&ns->db);
+	sockfmt_service_names(&ns->db, ns->table.svc);
+}
 
-	nt_load_services(&ns->db);
-	for (k = 0; k < 2; k++)
-		ns->svc[k] = xcalloc(65536, sizeof *ns->svc[k]);
-	for (i = 0; i < ns->db.n; i++) {
-		const struct svc_entry *s = &ns->db.v[i];
-		int k2 = s->proto == SVC_TCP ? 0 : s->proto == SVC_UDP ? 1 : -1;
-		if (k2 >= 0 && !ns->svc[k2][s->port])
-			ns->svc[k2][s->port] = s->name;
+/* ---- records -------------------------------------------------------------- */
+
+static void put_record(struct netstat *ns, const struct sock_rec *r, const char *event,
+		       const char *mark, const char *old_state)
+{
+	const struct owner *who = ns->owners ? owner_lookup(ns->owners, r->inode) : NULL;
+	char state[64];
+
+	ns->shown++;
+	if (ns->json) {
+		sockfmt_json(ns->out, &ns->table, r, who, event, old_state);
+		return;
 	}
-}
-
-static const char *service_of(const struct netstat *ns, const struct sock_rec *r, unsigned port)
-{
-	if (ns->numeric || r->proto == SP_RAW || !port)
-		return NULL;
-	return ns->svc[r->proto == SP_UDP][port];
-}
-
-/* ---- people's table: fixed columns, built by hand for speed ---------------- */
-
-#define ADDR_COL 23
-
-static void put(struct obuf *b, const char *s, size_t n)
-{
-	obuf_put(b, s, n);
-}
-
-static void put_padded(struct obuf *b, const char *s, size_t n, size_t width)
-{
-	static const char spaces[64] = "                                                               ";
-
-	put(b, s, n);
-	while (n < width) {
-		size_t k = width - n < sizeof spaces ? width - n : sizeof spaces;
-		put(b, spaces, k);
-		n += k;
+	if (mark) {
+		char t[32];
+		obuf_put(&ns->ob, t, sockfmt_clock(t, sizeof t));
+		obuf_put(&ns->ob, mark, 2);
 	}
-}
-
-static void put_right(struct obuf *b, unsigned long v, size_t width)
-{
-	char tmp[24];
-	size_t n = 0;
-	char *p = tmp + sizeof tmp;
-
-	do {
-		*--p = (char)('0' + v % 10);
-		n++;
-	} while ((v /= 10));
-	while (n < width) {
-		*--p = ' ';
-		n++;
-	}
-	put(b, p, n);
-}
-
-static void put_header(struct netstat *ns)
-{
-	struct obuf *b = &ns->ob;
-	static const char head[] =
-		"Proto Recv-Q Send-Q Local Address           Foreign Address         State      ";
-
-	put(b, head, sizeof head - 1);
-	if (ns->extend)
-		put(b, " UID      Inode     ", 20);
-	if (ns->program)
-		put(b, " PID/Program name", 17);
-	put(b, "\n", 1);
-}
-
-static void put_row(struct netstat *ns, const struct sock_rec *r, const struct owner *who,
-		    const char *state)
-{
-	struct obuf *b = &ns->ob;
-	char buf[SOCKFMT_ADDRLEN + 32];
-	const char *proto = sockfmt_proto(r);
-	size_t n;
-
-	put_padded(b, proto, strlen(proto), 5);
-	put(b, " ", 1);
-	put_right(b, r->rxq, 6);
-	put(b, " ", 1);
-	put_right(b, r->txq, 6);
-	put(b, " ", 1);
-	if (r->proto == SP_UNIX) {
-		const char *path = r->path[0] ? r->path : "-";
-		put_padded(b, path, strlen(path), ADDR_COL);
-		put(b, " ", 1);
-		put_padded(b, "-", 1, ADDR_COL);
-	} else {
-		n = sockfmt_endpoint(r->local, r->family, r->lport, 0,
-				     service_of(ns, r, r->lport), buf);
-		put_padded(b, buf, n, ADDR_COL);
-		put(b, " ", 1);
-		n = sockfmt_endpoint(r->remote, r->family, r->rport, 1,
-				     service_of(ns, r, r->rport), buf);
-		put_padded(b, buf, n, ADDR_COL);
-	}
-	put(b, " ", 1);
-	if (!state)
-		state = procnet_state_name(r);
-	if (ns->extend || ns->program)
-		put_padded(b, state, strlen(state), 11);
-	else
-		put(b, state, strlen(state));
-	if (ns->extend) {
-		put(b, " ", 1);
-		n = (size_t)snprintf(buf, sizeof buf, "%-8lu %-10lu", (unsigned long)r->uid, r->inode);
-		put(b, buf, n);
-	}
-	if (ns->program) {
-		put(b, " ", 1);
-		if (who) {
-			n = (size_t)snprintf(buf, sizeof buf, "%ld/%s", (long)who->pid, who->comm);
-			put(b, buf, n);
-		} else {
-			put(b, "-", 1);
-		}
-	}
-	put(b, "\n", 1);
-}
-
-/* ---- JSON ----------------------------------------------------------------- */
-
-enum {
-	J_EVENT, J_PROTO, J_FAMILY, J_RECVQ, J_SENDQ, J_LADDR, J_LPORT, J_RADDR,
-	J_RPORT, J_STATE, J_OLD_STATE, J_UID, J_INODE, J_PID, J_PROGRAM, J_PATH,
-	J_TYPE, J_COUNT
-};
-
-static const struct out_col json_cols[J_COUNT] = {
-	[J_EVENT] = { "event", "", 0, 0 }, [J_PROTO] = { "proto", "", 0, 0 },
-	[J_FAMILY] = { "family", "", 0, 0 }, [J_RECVQ] = { "recv_q", "", 0, 0 },
-	[J_SENDQ] = { "send_q", "", 0, 0 }, [J_LADDR] = { "local_address", "", 0, 0 },
-	[J_LPORT] = { "local_port", "", 0, 0 }, [J_RADDR] = { "remote_address", "", 0, 0 },
-	[J_RPORT] = { "remote_port", "", 0, 0 }, [J_STATE] = { "state", "", 0, 0 },
-	[J_OLD_STATE] = { "old_state", "", 0, 0 }, [J_UID] = { "uid", "", 0, 0 },
-	[J_INODE] = { "inode", "", 0, 0 }, [J_PID] = { "pid", "", 0, 0 },
-	[J_PROGRAM] = { "program", "", 0, 0 }, [J_PATH] = { "path", "", 0, 0 },
-	[J_TYPE] = { "type", "", 0, 0 },
-};
-
-static const char *unix_type_name(int t)
-{
-	return t == 1 ? "stream" : t == 2 ? "dgram" : t == 5 ? "seqpacket" : "other";
-}
-
-static void put_json(struct netstat *ns, const struct sock_rec *r, const struct owner *who,
-		     const char *event, const char *old_state)
-{
-	struct out *o = ns->out;
-	char buf[SOCKFMT_ADDRLEN];
-
-	if (event)
-		out_str(o, event);
-	else
-		out_skip(o);
-	out_str(o, sockfmt_proto(r));
-	if (r->proto == SP_UNIX)
-		out_skip(o);
-	else
-		out_int(o, r->family);
-	out_uint(o, r->rxq);
-	out_uint(o, r->txq);
-	if (r->proto == SP_UNIX) {
-		out_skip(o); out_skip(o); out_skip(o); out_skip(o);
-	} else {
-		sockfmt_ip(r->local, r->family, buf);
-		out_str(o, buf);
-		out_int(o, r->lport);
-		sockfmt_ip(r->remote, r->family, buf);
-		out_str(o, buf);
-		out_int(o, r->rport);
-	}
-	out_str(o, procnet_state_name(r));
 	if (old_state)
-		out_str(o, old_state);
-	else
-		out_skip(o);
-	out_uint(o, r->uid);
-	out_uint(o, r->inode);
-	if (who) {
-		out_int(o, who->pid);
-		out_str(o, who->comm);
-	} else if (ns->program) {
-		out_str(o, NULL);
-		out_str(o, NULL);
-	} else {
-		out_skip(o);
-		out_skip(o);
-	}
-	if (r->proto == SP_UNIX) {
-		out_str(o, r->path);
-		out_str(o, unix_type_name(r->unix_type));
-	} else {
-		out_skip(o);
-		out_skip(o);
-	}
-	out_end(o);
+		snprintf(state, sizeof state, "%s->%s", old_state, procnet_state_name(r));
+	sockfmt_row(&ns->ob, &ns->table, r, who, old_state ? state : NULL);
 }
 
-static void print_list(struct netstat *ns, const struct sock_list *l, struct owner_map *m)
-{
-	size_t i;
-
-	if (!ns->json)
-		put_header(ns);
-	for (i = 0; i < l->n; i++) {
-		const struct owner *who = m ? owner_lookup(m, l->v[i].inode) : NULL;
-		if (ns->json)
-			put_json(ns, &l->v[i], who, NULL, NULL);
-		else
-			put_row(ns, &l->v[i], who, NULL);
-	}
-}
-
-/* The one-shot listing streams: each record is printed as it is parsed,
- * so tens of thousands of sockets cost no more memory than one. */
-struct stream { struct netstat *ns; struct owner_map *m; };
+/* ---- one listing ---------------------------------------------------------- */
 
 static int print_if_wanted(const struct sock_rec *r, void *arg)
 {
-	struct stream *st = arg;
-	const struct owner *who;
+	struct netstat *ns = arg;
 
-	if (!wanted(st->ns, r))
-		return 0;
-	who = st->m ? owner_lookup(st->m, r->inode) : NULL;
-	if (st->ns->json)
-		put_json(st->ns, r, who, NULL, NULL);
-	else
-		put_row(st->ns, r, who, NULL);
-	return st->ns->ob.err != 0; /* stdout gone: stop reading */
+	if (sockfilter_match(&ns->filter, r))
+		put_record(ns, r, NULL, NULL, NULL);
+	return ns->ob.err != 0; /* stdout gone: stop reading */
 }
 
-static void print_stream(struct netstat *ns, struct owner_map *m)
+static void cannot_read(struct netstat *ns)
 {
-	struct stream st = { ns, m };
+	nt_die(EXIT_NO, "cannot read %s/net: %s", ns->proc, strerror(errno));
+}
+
+/* Streams: each record is printed as it is parsed, so tens of thousands of
+ * sockets cost no more memory than one. With -p the owner pass overlaps
+ * the reading instead. */
+static void print_listing(struct netstat *ns)
+{
+	struct sock_list *l = &ns->snap[0];
+	size_t i;
 
 	if (!ns->json)
-		put_header(ns);
-	if (procnet_scan(ns->proc, ns->protos, ns->family, print_if_wanted, &st, NULL) < 0)
-		nt_die(EXIT_NO, "cannot read %s/net: %s", ns->proc, strerror(errno));
+		sockfmt_header(&ns->ob, &ns->table);
+	if (!ns->program) {
+		if (procnet_scan(ns->proc, ns->protos, ns->family, print_if_wanted, ns, NULL) < 0)
+			cannot_read(ns);
+		return;
+	}
+	if (procnet_read_owned(ns->proc, ns->protos, ns->family, l, &ns->owners) < 0)
+		cannot_read(ns);
+	for (i = 0; i < l->n && !ns->ob.err; i++)
+		print_if_wanted(&l->v[i], ns);
 }
 
 /* ---- -s: counts per protocol and state ------------------------------------ */
 
-static int print_stats(struct netstat *ns, const struct sock_list *l)
+static int count_one(const struct sock_rec *r, void *arg)
 {
-	static const struct out_col cols[] = {
-		{ "proto", "PROTO", 0, 0 }, { "state", "STATE", 0, 0 },
-		{ "count", "COUNT", OUT_RIGHT, 0 },
-	};
-	/* [proto][family v6][state] */
-	static unsigned long count[SP_COUNT][2][TS_MAX + 1];
-	struct out *o = out_open(stdout, ns->json ? OUT_JSON : OUT_TABLE, cols, 3);
-	size_t i;
-	int p, f, s;
+	struct netstat *ns = arg;
 
-	memset(count, 0, sizeof count);
+	if (sockfilter_match(&ns->filter, r))
+		sockstat_add(ns->counts, r);
+	return 0;
+}
+
+static int print_stats(struct netstat *ns)
+{
+	struct sock_counts counts;
+	struct out *o = sockstat_open(stdout, ns->json);
+
+	memset(&counts, 0, sizeof counts);
+	ns->counts = &counts;
+	if (procnet_scan(ns->proc, ns->protos, ns->family, count_one, ns, NULL) < 0)
+		cannot_read(ns);
+	sockstat_emit(o, &counts);
+	if (out_close(o) < 0 && errno != EPIPE)
+		nt_die(EXIT_NO, "write error on standard output: %s", strerror(errno));
+	return EXIT_YES;
+}
+
+/* ---- --watch: print what changed ------------------------------------------ */
+
+static void snapshot(struct netstat *ns, struct sock_list *l)
+{
+	size_t i, k = 0;
+
+	l->n = 0;
+	if (procnet_read(ns->proc, ns->protos, ns->family, l) < 0)
+		cannot_read(ns);
 	for (i = 0; i < l->n; i++)
-		count[l->v[i].proto][l->v[i].family == 6][l->v[i].state <= TS_MAX ? l->v[i].state : 0]++;
-	for (p = 0; p < SP_COUNT; p++)
-		for (f = 0; f < 2; f++)
-			for (s = 0; s <= TS_MAX; s++) {
-				struct sock_rec r;
-				if (!count[p][f][s])
-					continue;
-				memset(&r, 0, sizeof r);
-				r.proto = (uint8_t)p;
-				r.family = f ? 6 : 4;
-				r.state = (uint8_t)s;
-				out_str(o, sockfmt_proto(&r));
-				out_str(o, procnet_state_name(&r));
-				out_uint(o, count[p][f][s]);
-				out_end(o);
-			}
-	return out_close(o);
-}
-
-/* ---- --watch: print what changed ------------------------------------------- */
-
-static int cmp_key(const void *a, const void *b)
-{
-	const struct sock_rec *x = a, *y = b;
-	int c;
-
-	if (x->proto != y->proto)
-		return x->proto - y->proto;
-	if (x->proto == SP_UNIX)
-		return x->inode < y->inode ? -1 : x->inode > y->inode;
-	if (x->family != y->family)
-		return x->family - y->family;
-	if (x->lport != y->lport)
-		return x->lport - y->lport;
-	if (x->rport != y->rport)
-		return x->rport - y->rport;
-	if ((c = memcmp(x->local, y->local, 16)))
-		return c;
-	return memcmp(x->remote, y->remote, 16);
-}
-
-static void sort_by_key(struct sock_list *l)
-{
-	if (l->n > 1) /* an empty list has no array to hand qsort */
-		qsort(l->v, l->n, sizeof l->v[0], cmp_key);
-}
-
-static void put_time(struct obuf *b)
-{
-	struct timeval tv;
-	struct tm tm;
-	char buf[32];
-	size_t n;
-
-	gettimeofday(&tv, NULL);
-	localtime_r(&tv.tv_sec, &tm);
-	n = strftime(buf, sizeof buf, "%H:%M:%S", &tm);
-	n += (size_t)snprintf(buf + n, sizeof buf - n, ".%03ld ", (long)tv.tv_usec / 1000);
-	put(b, buf, n);
-}
-
-static void report_change(struct netstat *ns, const struct sock_rec *r, struct owner_map *m,
-			  const char *event, const char *mark, const char *old_state)
-{
-	const struct owner *who = m ? owner_lookup(m, r->inode) : NULL;
-	char state[64];
-
-	if (ns->json) {
-		put_json(ns, r, who, event, old_state);
-		return;
-	}
-	put_time(&ns->ob);
-	put(&ns->ob, mark, 2);
-	if (old_state) {
-		snprintf(state, sizeof state, "%s->%s", old_state, procnet_state_name(r));
-		put_row(ns, r, who, state);
-	} else {
-		put_row(ns, r, who, NULL);
+		if (sockfilter_match(&ns->filter, &l->v[i]))
+			l->v[k++] = l->v[i];
+	l->n = k;
+	sockdiff_sort(l);
+	if (ns->program) {
+		owner_map_free(ns->owners);
+		ns->owners = procnet_owners(ns->proc);
 	}
 }
 
-static void diff(struct netstat *ns, const struct sock_list *old, const struct sock_list *now,
-		 struct owner_map *m)
+static void on_change(enum sockdiff_kind kind, const struct sock_rec *r,
+		      const struct sock_rec *old, void *arg)
 {
-	size_t i = 0, j = 0;
+	static const char *const event[] = { "gone", "new", "state" }, *const mark[] = { "- ", "+ ", "~ " };
 
-	while (i < old->n || j < now->n) {
-		int c = i == old->n ? 1 : j == now->n ? -1 : cmp_key(&old->v[i], &now->v[j]);
-		if (c < 0) {
-			report_change(ns, &old->v[i++], m, "gone", "- ", NULL);
-		} else if (c > 0) {
-			report_change(ns, &now->v[j++], m, "new", "+ ", NULL);
-		} else {
-			if (old->v[i].state != now->v[j].state)
-				report_change(ns, &now->v[j], m, "state", "~ ",
-					      procnet_state_name(&old->v[i]));
-			i++;
-			j++;
-		}
-	}
+	put_record(arg, r, event[kind], mark[kind], old ? procnet_state_name(old) : NULL);
 }
 
 static int flush_output(struct netstat *ns)
@@ -571,91 +318,88 @@ static int flush_output(struct netstat *ns)
 	return obuf_flush(&ns->ob);
 }
 
+static void on_tick(struct loop *l, void *arg)
+{
+	struct netstat *ns = arg;
+	struct sock_list t;
+
+	snapshot(ns, &ns->snap[1]);
+	sockdiff_run(&ns->snap[0], &ns->snap[1], on_change, ns);
+	t = ns->snap[0];
+	ns->snap[0] = ns->snap[1];
+	ns->snap[1] = t;
+	if (flush_output(ns) < 0 || loop_timer(l, ns->watch_ms, on_tick, ns) < 0)
+		loop_stop(l);
+}
+
+static void on_stop(struct loop *l, int signo, void *arg)
+{
+	(void)signo;
+	(void)arg;
+	loop_stop(l);
+}
+
 static int watch(struct netstat *ns)
 {
-	struct sock_list a = { 0 }, b = { 0 }, *old = &a, *now = &b, *t;
-	struct sigaction sa;
-	struct owner_map *m = NULL;
+	size_t i;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sa.sa_flags = SA_RESTART; /* a stop mid-write must not fail the write */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	snapshot(ns, old);
-	sort_by_key(old);
-	if (ns->program)
-		m = procnet_owners(ns->proc);
-	print_list(ns, old, m);
-	while (!stop_requested && flush_output(ns) == 0) {
-		struct timespec ts = { ns->watch_us / 1000000, (long)(ns->watch_us % 1000000) * 1000 };
-		if (nanosleep(&ts, NULL) < 0 && stop_requested)
-			break;
-		snapshot(ns, now);
-		sort_by_key(now);
-		if (ns->program) {
-			owner_map_free(m);
-			m = procnet_owners(ns->proc);
-		}
-		diff(ns, old, now, m);
-		t = old;
-		old = now;
-		now = t;
-	}
-	owner_map_free(m);
-	sock_list_free(&a);
-	sock_list_free(&b);
+	ns->loop = loop_new();
+	if (!ns->loop || loop_signal(ns->loop, SIGINT, on_stop, ns) < 0 ||
+	    loop_signal(ns->loop, SIGTERM, on_stop, ns) < 0 ||
+	    loop_timer(ns->loop, ns->watch_ms, on_tick, ns) < 0)
+		nt_die(EXIT_NO, "cannot start the event loop: %s", strerror(errno));
+	snapshot(ns, &ns->snap[0]);
+	if (!ns->json)
+		sockfmt_header(&ns->ob, &ns->table);
+	for (i = 0; i < ns->snap[0].n; i++)
+		put_record(ns, &ns->snap[0].v[i], NULL, NULL, NULL);
+	if (flush_output(ns) == 0)
+		loop_run(ns->loop);
+	loop_free(ns->loop);
 	return flush_output(ns);
+}
+
+/* ---- main ----------------------------------------------------------------- */
+
+static void finish(struct netstat *ns, int rc)
+{
+	int err = ns->ob.err ? ns->ob.err : errno;
+
+	if (ns->out && out_close(ns->out) < 0)
+		rc = -1;
+	if (rc < 0 && err != EPIPE)
+		nt_die(EXIT_NO, "write error on standard output: %s", strerror(err));
+	owner_map_free(ns->owners);
+	sock_list_free(&ns->snap[0]);
+	sock_list_free(&ns->snap[1]);
+	obuf_free(&ns->ob);
+	svc_free(&ns->db);
+	free((void *)ns->table.svc[0]);
+	free((void *)ns->table.svc[1]);
 }
 
 int cmd_netstat(int argc, char **argv)
 {
 	struct netstat ns;
-	struct sock_list l = { 0 };
-	struct owner_map *m = NULL;
 	int rc;
 
 	memset(&ns, 0, sizeof ns);
-	ns.state = -1;
-	ns.port = -1;
 	ns.proc = nt_proc_root();
 	parse_options(&ns, argc, argv);
-	if (!ns.numeric && !ns.json && !ns.stats)
+	if (ns.stats)
+		return print_stats(&ns);
+	if (!ns.numeric && !ns.json)
 		load_service_names(&ns);
 	if (obuf_init(&ns.ob, STDOUT_FILENO, 1u << 16) < 0)
 		nt_die(EXIT_USAGE, "out of memory");
 	if (ns.json)
-		ns.out = out_open(stdout, OUT_JSON, json_cols, J_COUNT);
-	if (ns.watch_us) {
+		ns.out = sockfmt_json_open(stdout);
+	if (ns.watch_ms) {
 		rc = watch(&ns);
 	} else {
-		if (ns.stats) {
-			snapshot(&ns, &l);
-			rc = print_stats(&ns, &l);
-		} else {
-			if (ns.program) {
-				/* the owner pass overlaps the reading */
-				if (procnet_read_owned(ns.proc, ns.protos, ns.family, &l, &m) < 0)
-					nt_die(EXIT_NO, "cannot read %s/net: %s", ns.proc,
-					       strerror(errno));
-				keep_wanted(&ns, &l);
-				print_list(&ns, &l, m);
-			} else {
-				print_stream(&ns, NULL);
-			}
-			rc = flush_output(&ns);
-		}
+		print_listing(&ns);
+		rc = flush_output(&ns);
 	}
-	if (ns.out && out_close(ns.out) < 0)
-		rc = -1;
-	if (rc < 0 && (ns.ob.err ? ns.ob.err : errno) != EPIPE)
-		nt_die(EXIT_NO, "write error on standard output: %s",
-		       strerror(ns.ob.err ? ns.ob.err : errno));
-	owner_map_free(m);
-	sock_list_free(&l);
-	obuf_free(&ns.ob);
-	svc_free(&ns.db);
-	free(ns.svc[0]);
-	free(ns.svc[1]);
-	return EXIT_YES;
+	finish(&ns, rc);
+	return ns.shown || ns.watch_ms ? EXIT_YES : EXIT_NO;
 }

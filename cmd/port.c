@@ -174,6 +174,34 @@ static int list_all(struct port_ctx *c, struct out *o, const char *range)
 	return shown ? EXIT_YES : EXIT_NO;
 }
 
+/* One --who row, each field set by the key of who_cols. */
+static void put_who_row(struct out *o, const struct sock_rec *r, const struct owner *who)
+{
+	char buf[SOCKFMT_ADDRLEN];
+
+	out_key(o, "protocol");
+	out_str(o, sockfmt_proto(r));
+	out_key(o, "local_address");
+	sockfmt_endpoint(r->local, r->family, r->lport, 0, NULL, buf);
+	out_str(o, buf);
+	out_key(o, "local_port");
+	out_int(o, r->lport);
+	out_key(o, "remote_address");
+	sockfmt_endpoint(r->remote, r->family, r->rport, 1, NULL, buf);
+	out_str(o, buf);
+	out_key(o, "remote_port");
+	out_int(o, r->rport);
+	out_key(o, "state");
+	out_str(o, procnet_state_name(r));
+	out_key(o, "pid");
+	who ? out_int(o, who->pid) : out_str(o, NULL);
+	out_key(o, "program");
+	out_str(o, who ? who->comm : NULL);
+	out_key(o, "pid_program");
+	who ? out_fmt(o, "%ld/%s", (long)who->pid, who->comm) : out_str(o, "-");
+	out_end(o);
+}
+
 /* --who: the sockets on the queried ports, with their processes. */
 static int who(struct port_ctx *c, struct out *o, const struct query *qs, int nq)
 {
@@ -205,7 +233,7 @@ static int who(struct port_ctx *c, struct out *o, const struct query *qs, int nq
 		}
 		if (!hit)
 			continue;
-		sockfmt_emit_owner_row(o, r, owner_lookup(m, r->inode));
+		put_who_row(o, r, owner_lookup(m, r->inode));
 		shown++;
 	}
 	owner_map_free(m);

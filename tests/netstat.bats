@@ -1,31 +1,52 @@
 #!/usr/bin/env bats
-# nettool netstat: the socket table from /proc/net.
+# nettool netstat: the socket table from /proc/net, checked against two
+# fixture trees (hand-made: tests/fixtures/proc; from a real kernel:
+# tests/fixtures/kernel), against sockets a holder process opens in a
+# namespace of its own, and against ss at the same moment.
 load helper
 
 FIX=$BATS_TEST_DIRNAME/fixtures/proc
+KFIX=$BATS_TEST_DIRNAME/fixtures/kernel
 
-setup() { HOLDER=; W=; }
+setup() { HOLDER=; W=; NS=; }
 teardown() { kill_pids "$W" "$HOLDER"; del_netns; }
 
-# Starts the socket holder (optionally inside namespace $NS) and reads the
-# ports it opened: LPORT (listener), CPORT (client end), UPORT, P6.
-hold_sockets() {
-	local ports=$BATS_TEST_TMPDIR/ports i
-	UNIX_PATH=$BATS_TEST_TMPDIR/u.sock
-	if [ -n "${NS:-}" ]; then
-		ip netns exec "$NS" python3 "$BATS_TEST_DIRNAME/fixtures/hold_sockets.py" "$ports" "$UNIX_PATH" &
+# Starts tests/lib/sockholder.py (inside namespace $NS when set) and waits,
+# bounded, for its report: HPID, LPORT (listener), CPORT (its client end),
+# UPORT (UDP), L6PORT (IPv6 listener), UNIX_PATH.
+start_holder() {
+	local i held=$BATS_TEST_TMPDIR/held
+	UNIX_PATH="$BATS_TEST_TMPDIR/holder sock"
+	if [ -n "$NS" ]; then
+		ip netns exec "$NS" python3 "$BATS_TEST_DIRNAME/lib/sockholder.py" "$held" "$BATS_TEST_TMPDIR" 3>&- &
 	else
-		python3 "$BATS_TEST_DIRNAME/fixtures/hold_sockets.py" "$ports" "$UNIX_PATH" &
+		python3 "$BATS_TEST_DIRNAME/lib/sockholder.py" "$held" "$BATS_TEST_TMPDIR" 3>&- &
 	fi
 	HOLDER=$!
-	for i in $(seq 1 100); do [ -s "$ports" ] && break; sleep 0.05; done
-	read -r LPORT CPORT UPORT P6 < "$ports"
-	[ -n "$LPORT" ]
+	for i in $(seq 1 100); do [ -f "$held" ] && break; sleep 0.05; done
+	grep -q '^ready$' "$held" || { echo "holder did not start"; return 1; }
+	HPID=$(awk '$1=="pid"{print $2}' "$held")
+	LPORT=$(awk '$1=="listen"{print $2}' "$held")
+	CPORT=$(awk '$1=="client"{print $2}' "$held")
+	UPORT=$(awk '$1=="udp"{print $2}' "$held")
+	L6PORT=$(awk '$1=="listen6"{print $2}' "$held")
 }
+
+in_ns() { ip netns exec "$NS" "$NETTOOL" "$@"; }
+
+# Waits (bounded, 5 s) until file $1 has a line matching ERE $2.
+wait_line() {
+	local i
+	for i in $(seq 1 100); do grep -qE "$2" "$1" && return 0; sleep 0.05; done
+	echo "no line matching '$2' in $1:"; cat "$1"; return 1
+}
+
+# ---- fixtures ---------------------------------------------------------------
 
 @test "fixtures: every TCP state by name, IPv6, IPv4-mapped and scoped addresses" {
 	NETTOOL_PROC=$FIX run --separate-stderr nt netstat -tan
 	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
 	[[ "${lines[0]}" == "Proto Recv-Q Send-Q Local Address"*"Foreign Address"*"State"* ]]
 	for s in LISTEN ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE CLOSE_WAIT LAST_ACK CLOSING; do
 		grep -q " $s\$" <<<"$output" || { echo "no $s"; return 1; }
@@ -34,6 +55,16 @@ hold_sockets() {
 	grep -qF 'tcp6       0      0 [::ffff:127.0.0.1]:3306 [::ffff:127.0.0.1]:51000 ESTABLISHED' <<<"$output"
 	grep -qF '[fe80::1]:22' <<<"$output"
 	[ "$(grep -c '^tcp' <<<"$output")" -eq 15 ]
+	NETTOOL_PROC=$KFIX run --separate-stderr nt netstat -tan
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	for s in LISTEN ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE CLOSE_WAIT LAST_ACK CLOSING; do
+		[[ "$output" == *" $s"* ]] || { echo "missing $s"; return 1; }
+	done
+	[[ "$output" == *"tcp6       0      0 [fe80::212:34ff:fe47:1]:50000 [fe80::2]:22 "* ]]
+	[[ "$output" == *"[::ffff:127.0.0.1]:8080 [::ffff:127.0.0.1]:58144 ESTABLISHED"* ]]
+	[[ "$output" == *"tcp      100      0 127.0.0.1:39945         127.0.0.1:55866         ESTABLISHED"* ]]
+	[[ "$output" != *"300001"* ]]
 }
 
 @test "fixtures: default hides listening sockets, -l shows only them" {
@@ -45,6 +76,13 @@ hold_sockets() {
 	NETTOOL_PROC=$FIX run nt netstat -ln
 	[ "$(sed 1d <<<"$output" | awk '{print $NF}' | sort -u | tr '\n' ' ')" = "LISTEN UNCONN " ]
 	[ "$(sed 1d <<<"$output" | wc -l)" -eq 4 ]
+	NETTOOL_PROC=$KFIX run nt netstat -t
+	[ "$status" -eq 0 ]
+	[[ "$output" != *LISTEN\ * ]]
+	[[ "$output" == *"127.0.0.1:http "*"SYN_RECV"* ]]
+	NETTOOL_PROC=$KFIX run nt netstat -tln
+	[ "$(tail -n +2 <<<"$output" | awk '{print $6}' | sort -u)" = LISTEN ]
+	[ "$(tail -n +2 <<<"$output" | wc -l)" -eq 4 ]
 }
 
 @test "fixtures: ports by service name unless -n" {
@@ -55,39 +93,53 @@ hold_sockets() {
 	grep -q '0\.0\.0\.0:22 ' <<<"$output"
 }
 
-@test "fixtures: unix, raw, -4/-6, -e, --state, --port" {
+@test "fixtures: -p names the owning process, -e adds uid and inode" {
+	NETTOOL_PROC=$KFIX run nt netstat -tunape
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"127.0.0.1:39945         0.0.0.0:*               LISTEN      0        146684     4242/python3"* ]]
+	[[ "$output" == *"127.0.0.1:55866         127.0.0.1:39945         ESTABLISHED 0        146685     4243/nc"* ]]
+	[[ "$output" == *"146686     -"* ]]
+	[[ "$output" == *"udp        0      0 0.0.0.0:5353            0.0.0.0:*               UNCONN      0        146690     4242/python3"* ]]
+	NETTOOL_PROC=$FIX run nt netstat -tne
+	[[ "${lines[0]}" == *"UID"*"Inode"* ]]
+	grep -qE '127\.0\.0\.1:40001 +ESTABLISHED +1000 +5002' <<<"$output"
+}
+
+@test "fixtures: unix sockets (spaces in paths, abstract names) and raw sockets" {
 	NETTOOL_PROC=$FIX run nt netstat -ax
 	[ "$(grep -c '^unix' <<<"$output")" -eq 4 ]
 	grep -qF '/tmp/a path with spaces' <<<"$output"
 	grep -qF '@abstract name' <<<"$output"
 	NETTOOL_PROC=$FIX run nt netstat -awn
 	grep -qE '^raw +0 +0 0\.0\.0\.0:1 ' <<<"$output"
+	NETTOOL_PROC=$KFIX run nt netstat -xap
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"unix       0      0 /tmp/fix3/my sock       -                       LISTENING   4243/nc"* ]]
+	[[ "$output" == *"@nettool-abstract"*UNCONN* ]]
+	[[ "$output" == *"@/tmp/.X11-unix/X0"*LISTENING* ]]
+	NETTOOL_PROC=$KFIX run nt netstat -wan
+	[[ "$output" == *"raw6       0      0 [::]:58"*UNCONN* ]]
+	[[ "$output" == *"raw        0      0 0.0.0.0:1 "*UNCONN* ]]
+}
+
+@test "fixtures: -4/-6, --state and --port" {
 	NETTOOL_PROC=$FIX run nt netstat -tan -6
 	[ "$(sed 1d <<<"$output" | grep -vc '^tcp6')" -eq 0 ]
 	NETTOOL_PROC=$FIX run nt netstat -tan -4
 	[ "$(sed 1d <<<"$output" | grep -c '^tcp ')" -eq 11 ]
-	NETTOOL_PROC=$FIX run nt netstat -tne
-	[[ "${lines[0]}" == *"UID"*"Inode"* ]]
-	grep -qE '127\.0\.0\.1:40001 +ESTABLISHED +1000 +5002' <<<"$output"
 	NETTOOL_PROC=$FIX run nt netstat --state time-wait -n
 	[ "${#lines[@]}" -eq 2 ]
 	[[ "${lines[1]}" == *":40104 "*"TIME_WAIT" ]]
 	NETTOOL_PROC=$FIX run nt netstat -an --port 443
 	[ "$(sed 1d <<<"$output" | wc -l)" -eq 9 ]
+	NETTOOL_PROC=$KFIX run nt netstat -tan4 --port 443
+	[ "$(tail -n +2 <<<"$output" | wc -l)" -eq 7 ]
+	[[ "$output" != *tcp6* ]]
+	NETTOOL_PROC=$KFIX run nt netstat -tan --state time-wait
+	[ "$(tail -n +2 <<<"$output" | awk '{print $6}')" = TIME_WAIT ]
 }
 
-@test "fixtures: -s counts per protocol and state" {
-	NETTOOL_PROC=$FIX run nt netstat -s
-	[ "$status" -eq 0 ]
-	grep -qE '^tcp6 +ESTABLISHED +3$' <<<"$output"
-	grep -qE '^tcp +TIME_WAIT +1$' <<<"$output"
-	grep -qE '^udp +UNCONN +1$' <<<"$output"
-	NETTOOL_PROC=$FIX run nt netstat -s --json
-	assert_json_lines
-	[ "$(printf '%s\n' "$output" | jq -s 'map(select(.proto=="tcp")) | map(.count) | add')" -eq 11 ]
-}
-
-@test "fixtures: --json fields" {
+@test "fixtures: --json fields (-j too)" {
 	NETTOOL_PROC=$FIX run nt netstat -tn --json --port 5432
 	assert_json_lines
 	[ "${#lines[@]}" -eq 1 ]
@@ -99,79 +151,168 @@ hold_sockets() {
 	[ "$(json_field send_q)" = 5 ]
 	[ "$(json_field uid)" = 1000 ]
 	[ "$(json_field inode)" = 5002 ]
-	NETTOOL_PROC=$FIX run nt netstat -lx --json
+	NETTOOL_PROC=$FIX run nt netstat -lx -j
 	assert_json_lines
 	[ "$(json_field path)" = /run/dbus/system_bus_socket ]
 	[ "$(json_field type)" = stream ]
+	NETTOOL_PROC=$KFIX run --separate-stderr nt netstat -j -6 -t --state established
+	[ "$status" -eq 0 ]
+	assert_json_lines
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(json_field proto)" = tcp6 ]
+	[ "$(json_field family)" = 6 ]
+	[ "$(json_field local_address)" = ::ffff:127.0.0.1 ]
+	[ "$(json_field local_port)" = 8080 ]
+	[ "$(json_field remote_port)" = 58144 ]
+	[ "$(json_field state)" = ESTABLISHED ]
+	[ "$(json_field inode)" = 146689 ]
 }
 
-@test "live: the test's own sockets with state, ports and PID" {
-	hold_sockets
-	run --separate-stderr nt netstat -anp --port "$LPORT"
+@test "fixtures: -s counts sockets per protocol and state" {
+	NETTOOL_PROC=$FIX run nt netstat -s
 	[ "$status" -eq 0 ]
-	grep -qE "^tcp +0 +0 127\.0\.0\.1:$LPORT +0\.0\.0\.0:\* +LISTEN +$HOLDER/python3\$" <<<"$output"
-	grep -qE "^tcp +0 +0 127\.0\.0\.1:$LPORT +127\.0\.0\.1:$CPORT +ESTABLISHED +$HOLDER/python3\$" <<<"$output"
-	grep -qE "^tcp +0 +0 127\.0\.0\.1:$CPORT +127\.0\.0\.1:$LPORT +ESTABLISHED +$HOLDER/python3\$" <<<"$output"
-	run nt netstat -lunp --port "$UPORT"
-	grep -qE "^udp +0 +0 127\.0\.0\.1:$UPORT +0\.0\.0\.0:\* +UNCONN +$HOLDER/python3\$" <<<"$output"
-	if [ "$P6" != 0 ]; then
-		run nt netstat -ltnp -6 --port "$P6"
-		grep -qE "^tcp6 +0 +0 \[::1\]:$P6 +\[::\]:\* +LISTEN +$HOLDER/python3\$" <<<"$output"
-	fi
-	run nt netstat -lxp
-	grep -qE "^unix .*$UNIX_PATH +- +LISTENING +$HOLDER/python3\$" <<<"$output"
-	run nt netstat -anp --port "$LPORT" --json
+	grep -qE '^tcp6 +ESTABLISHED +3$' <<<"$output"
+	grep -qE '^tcp +TIME_WAIT +1$' <<<"$output"
+	grep -qE '^udp +UNCONN +1$' <<<"$output"
+	NETTOOL_PROC=$FIX run nt netstat -s --json
 	assert_json_lines
-	[ "$(json_field pid)" = "$HOLDER" ]
+	[ "$(printf '%s\n' "$output" | jq -s 'map(select(.proto=="tcp")) | map(.count) | add')" -eq 11 ]
+	NETTOOL_PROC=$KFIX run --separate-stderr nt netstat -s
+	[ "$status" -eq 0 ]
+	[ "$(awk '$1=="tcp" && $2=="LISTEN"{print $3}' <<<"$output")" = 2 ]
+	[ "$(awk '$1=="tcp6" && $2=="ESTABLISHED"{print $3}' <<<"$output")" = 3 ]
+	[ "$(awk '$1=="udp" && $2=="UNCONN"{print $3}' <<<"$output")" = 1 ]
+	NETTOOL_PROC=$KFIX run nt netstat -s --json -t
+	assert_json_lines
+	[[ "$output" == *'{"proto":"tcp","state":"TIME_WAIT","count":1}'* ]]
+}
+
+# ---- live sockets -----------------------------------------------------------
+
+@test "live: the holder's sockets with state, ports and PID" {
+	need_cmd python3
+	make_netns live
+	start_holder
+	run --separate-stderr in_ns netstat -tuanp
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"tcp        0      0 127.0.0.1:$LPORT "*"LISTEN      $HPID/python3"* ]]
+	[[ "$output" == *"127.0.0.1:$CPORT "*"127.0.0.1:$LPORT "*"ESTABLISHED $HPID/python3"* ]]
+	[[ "$output" == *"127.0.0.1:$LPORT "*"127.0.0.1:$CPORT "*"ESTABLISHED $HPID/python3"* ]]
+	[[ "$output" == *"udp        0      0 127.0.0.1:$UPORT "*"0.0.0.0:*"*"UNCONN      $HPID/python3"* ]]
+	[[ "$output" == *"tcp6       0      0 [::1]:$L6PORT "*"[::]:*"*"LISTEN      $HPID/python3"* ]]
+	run in_ns netstat -anp --port "$LPORT"
+	grep -qE "^tcp +0 +0 127\.0\.0\.1:$LPORT +0\.0\.0\.0:\* +LISTEN +$HPID/python3\$" <<<"$output"
+	grep -qE "^tcp +0 +0 127\.0\.0\.1:$CPORT +127\.0\.0\.1:$LPORT +ESTABLISHED +$HPID/python3\$" <<<"$output"
+	run in_ns netstat -lunp --port "$UPORT"
+	grep -qE "^udp +0 +0 127\.0\.0\.1:$UPORT +0\.0\.0\.0:\* +UNCONN +$HPID/python3\$" <<<"$output"
+	run in_ns netstat -ltnp -6 --port "$L6PORT"
+	grep -qE "^tcp6 +0 +0 \[::1\]:$L6PORT +\[::\]:\* +LISTEN +$HPID/python3\$" <<<"$output"
+	run in_ns netstat -xlp
+	[[ "$output" == *"$UNIX_PATH"*"LISTENING   $HPID/python3"* ]]
+	run in_ns netstat -anp --port "$LPORT" --json
+	assert_json_lines
+	[ "$(json_field pid)" = "$HPID" ]
 	[ "$(json_field program)" = python3 ]
 }
 
-@test "live: the TCP/UDP set equals what ss -tuanp reports (own namespace)" {
-	need_cmd ss python3
-	make_netns ss
-	hold_sockets
-	a=$(ip netns exec "$NS" "$NETTOOL" netstat -tuanp --json | jq -r '[.proto, .local_address, .local_port, .remote_address, .remote_port, .pid] | @tsv' | sed 's/^\(tcp\|udp\)6/\1/' | sort)
-	b=$(ip netns exec "$NS" ss -tuanpH | awk '{
-		split($5, l, ":"); split($6, r, ":");
-		lp = l[length(l)]; rp = r[length(r)]; la = substr($5, 1, length($5) - length(lp) - 1); ra = substr($6, 1, length($6) - length(rp) - 1);
-		gsub(/[][]/, "", la); gsub(/[][]/, "", ra); gsub(/%.*/, "", la);
-		if (rp == "*") rp = 0; if (ra == "*") ra = (la ~ /:/) ? "::" : "0.0.0.0";
-		pid = "-"; if (match($7, /pid=[0-9]+/)) pid = substr($7, RSTART + 4, RLENGTH - 4);
-		print $1 "\t" la "\t" lp "\t" ra "\t" rp "\t" pid }' | sort)
-	[ -n "$a" ]
-	echo "nettool:"; echo "$a"; echo "ss:"; echo "$b"
-	[ "$a" = "$b" ]
-	[ "$(wc -l <<<"$a")" -ge 4 ]
+@test "live: the TCP/UDP set equals ss -tuanp at the same moment (addresses, ports, states, PIDs)" {
+	need_cmd python3 ss
+	make_netns same
+	start_holder
+	in_ns netstat -tuanp --json >"$BATS_TEST_TMPDIR/nt.json"
+	ip netns exec "$NS" ss -tuanpH >"$BATS_TEST_TMPDIR/ss.txt"
+	python3 "$BATS_TEST_DIRNAME/lib/ss_norm.py" nettool <"$BATS_TEST_TMPDIR/nt.json" >"$BATS_TEST_TMPDIR/a"
+	python3 "$BATS_TEST_DIRNAME/lib/ss_norm.py" ss <"$BATS_TEST_TMPDIR/ss.txt" >"$BATS_TEST_TMPDIR/b"
+	diff "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/a")" -eq 5 ]
+	grep -q "^tcp 127.0.0.1 $LPORT 127.0.0.1 $CPORT ESTABLISHED $HPID\$" "$BATS_TEST_TMPDIR/a"
 }
 
-@test "--watch prints the handshake and teardown as changes" {
-	hold_sockets
+@test "--watch prints the listener's removal and the pair's teardown" {
+	need_cmd python3
+	start_holder
 	out=$BATS_TEST_TMPDIR/watch
-	"$NETTOOL" netstat -tan --port "$LPORT" --watch 0.05 > "$out" &
+	"$NETTOOL" netstat -tan --port "$LPORT" --watch 0.05 >"$out" &
 	W=$!
-	for i in $(seq 1 100); do [ -s "$out" ] && break; sleep 0.05; done
+	wait_line "$out" "127\.0\.0\.1:$LPORT +0\.0\.0\.0:\* +LISTEN"
 	kill_pids "$HOLDER"; HOLDER=
-	for i in $(seq 1 100); do grep -qE "^[0-9:.]+ - tcp .*:$LPORT +0\.0\.0\.0:\* +LISTEN" "$out" && break; sleep 0.05; done
-	kill_pids "$W"
-	cat "$out"
-	grep -qE "^[0-9:.]+ - tcp .*127\.0\.0\.1:$LPORT +0\.0\.0\.0:\* +LISTEN" "$out"
+	wait_line "$out" "^[0-9:.]+ - tcp .*127\.0\.0\.1:$LPORT +0\.0\.0\.0:\* +LISTEN"
 	# the closed pair moves through teardown states or goes away
-	grep -qE "^[0-9:.]+ [~-] tcp .*:$CPORT " "$out"
+	wait_line "$out" "^[0-9:.]+ [~-] tcp .*:$CPORT "
 }
 
-@test "bad input: unknown state, bad port, operand, unknown option" {
+@test "--watch --json: a new connection, then its teardown state by state" {
+	need_cmd python3
+	make_netns watch
+	fifo=$BATS_TEST_TMPDIR/cmd
+	mkfifo "$fifo"
+	# a listener that connects to itself when told, and closes when told
+	ip netns exec "$NS" python3 -c '
+import socket, sys
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen()
+open(sys.argv[2] + ".tmp", "w").write(str(l.getsockname()[1]))
+import os; os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+f = open(sys.argv[1])
+f.readline(); c = socket.create_connection(l.getsockname()); a, _ = l.accept()
+f.readline(); c.close(); a.close()
+f.readline()' "$fifo" "$BATS_TEST_TMPDIR/port" &
+	HOLDER=$!
+	exec 4>"$fifo"
+	for i in $(seq 1 100); do [ -f "$BATS_TEST_TMPDIR/port" ] && break; sleep 0.05; done
+	port=$(cat "$BATS_TEST_TMPDIR/port")
+	out=$BATS_TEST_TMPDIR/watch
+	ip netns exec "$NS" "$NETTOOL" netstat -tan --port "$port" --watch 0.05 --json >"$out" &
+	W=$!
+	wait_line "$out" '"state":"LISTEN"'
+	echo connect >&4
+	wait_line "$out" '"event":"new".*"remote_port":'"$port"',.*"state":"ESTABLISHED"'
+	echo close >&4
+	wait_line "$out" '"event":"state".*"state":"TIME_WAIT","old_state":"ESTABLISHED"'
+	echo end >&4
+	exec 4>&-
+	kill -TERM "$W"
+	wait "$W"; rc=$?
+	W=
+	[ "$rc" -eq 0 ]
+	output=$(cat "$out")
+	assert_json_lines
+	[[ "$output" == *'"event":"new"'*'"local_port":'$port',"remote_address"'*'"state":"ESTABLISHED"'* ]]
+	[[ "$output" == *'"event":"gone"'* || "$output" == *'"event":"state"'* ]]
+}
+
+# ---- bad input --------------------------------------------------------------
+
+@test "bad input: exit 2 with one stderr line naming the value" {
 	run --separate-stderr nt netstat --state BOGUS
-	[ "$status" -eq 2 ]; [[ "$stderr" == "nettool netstat: unknown state 'BOGUS'"* ]]
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "nettool netstat: unknown state 'BOGUS'"* ]]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	for p in 0 65536 -1 1a; do
+		run --separate-stderr nt netstat --port "$p"
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == "nettool netstat: port '$p' is "* ]]
+		[ -z "$output" ]
+	done
 	run --separate-stderr nt netstat --port 0
-	[ "$status" -eq 2 ]; [ "$stderr" = "nettool netstat: port '0' is out of range (1-65535)" ]
+	[ "$stderr" = "nettool netstat: port '0' is out of range (1-65535)" ]
 	run --separate-stderr nt netstat --port 65536
-	[ "$status" -eq 2 ]; [ "$stderr" = "nettool netstat: port '65536' is out of range (1-65535)" ]
+	[ "$stderr" = "nettool netstat: port '65536' is out of range (1-65535)" ]
 	run --separate-stderr nt netstat --port 1a
-	[ "$status" -eq 2 ]; [ "$stderr" = "nettool netstat: port '1a' is not a number (1-65535)" ]
-	run --separate-stderr nt netstat extra
-	[ "$status" -eq 2 ]; [ "${#stderr_lines[@]}" -eq 1 ]
+	[ "$stderr" = "nettool netstat: port '1a' is not a number (1-65535)" ]
+	run --separate-stderr nt netstat --bogus
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "nettool netstat: unknown option '--bogus' (see 'nettool netstat --help')" ]
 	run --separate-stderr nt netstat -Z
-	[ "$status" -eq 2 ]; [ "$stderr" = "nettool netstat: unknown option '-Z' (see 'nettool netstat --help')" ]
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "nettool netstat: unknown option '-Z' (see 'nettool netstat --help')" ]
+	run --separate-stderr nt netstat --watch 0
+	[ "$status" -eq 2 ]
 	run --separate-stderr nt netstat --watch abc
 	[ "$status" -eq 2 ]
+	run --separate-stderr nt netstat extra
+	[ "$status" -eq 2 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	NETTOOL_PROC=/nonexistent run --separate-stderr nt netstat -t
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "nettool netstat: cannot read /nonexistent/net: "* ]]
 }

@@ -16,6 +16,7 @@ struct out {
 	int records;       /* records ended so far */
 	int err;
 	int json_fields;   /* JSON: fields written in this record */
+	int started;       /* a field of the current record was set */
 	char **row;        /* table: cells of the current record */
 	char **rows;       /* table: buffered cells, ncols per row */
 	size_t nrows, caprows;
@@ -172,7 +173,7 @@ static void put_field(struct out *o, const char *s, size_t n, int quoted)
 		}
 		break;
 	case OUT_LIST:
-		if (o->field == 0 && o->records)
+		if (!o->started && o->records)
 			putc('\n', o->fp);
 		fprintf(o->fp, "%-*s  ", list_label_width(o), o->cols[i].label);
 		if (s)
@@ -186,7 +187,18 @@ static void put_field(struct out *o, const char *s, size_t n, int quoted)
 		o->row[i] = s ? xstrndup(s, n) : xstrndup("-", 1);
 		break;
 	}
+	o->started = 1;
 	o->field++;
+}
+
+void out_key(struct out *o, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < o->ncols; i++)
+		if (strcmp(o->cols[i].key, key) == 0)
+			break;
+	o->field = i; /* ncols when unknown: the next setter does nothing */
 }
 
 void out_str(struct out *o, const char *s)
@@ -310,8 +322,6 @@ int out_end(struct out *o)
 {
 	size_t i;
 
-	for (; o->field < o->ncols;)
-		out_skip(o);
 	if (o->fmt == OUT_JSON) {
 		fputs(o->json_fields ? "}\n" : "{}\n", o->fp);
 		o->json_fields = 0;
@@ -337,6 +347,7 @@ int out_end(struct out *o)
 		o->nrows++;
 	}
 	o->field = 0;
+	o->started = 0;
 	o->records++;
 	if (ferror(o->fp))
 		o->err = 1;

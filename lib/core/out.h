@@ -33,7 +33,8 @@ struct out *out_open(FILE *fp, enum out_format fmt,
 /* Whether a table prints its header line (default on). */
 void out_header(struct out *o, int on);
 
-/* Field setters: each fills the next column of the current record. */
+/* Field setters: each fills the next column of the current record, or
+ * the column out_key named just before it. */
 void out_str(struct out *o, const char *s); /* NULL: JSON null, "-" */
 void out_strn(struct out *o, const char *s, size_t n);
 void out_fmt(struct out *o, const char *fmt, ...)
@@ -51,6 +52,11 @@ void out_real(struct out *o, double v, int decimals);
 /* Field not present in this record: omitted from JSON, empty in a table,
  * line left out in a list. */
 void out_skip(struct out *o);
+
+/* Makes the next setter fill the column whose key is key, so a record can
+ * be filled by name in any order (columns left unset are skipped). A key
+ * the columns do not have makes the next setter a no-op. */
+void out_key(struct out *o, const char *key);
 
 /* Ends the record. JSON and LIST write at once; TABLE keeps rows until
  * out_flush so columns can be sized. Returns -1 on a write error. */

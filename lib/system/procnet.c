@@ -104,6 +104,55 @@ static int take_addr_port(const char **pp, const char *e, int family,
 	return 0;
 }
 
+/* An optional minus sign, then decimal digits. */
+static int take_signed(const char **pp, const char *e, long *out)
+{
+	unsigned long v;
+	int neg = *pp < e && **pp == '-';
+
+	if (neg)
+		(*pp)++;
+	if (take_dec(pp, e, &v) < 0 || v > 0x7fffffffUL)
+		return -1;
+	*out = neg ? -(long)v : (long)v;
+	return 0;
+}
+
+/* A full TCP socket's tail: refcount, pointer, rto, ato, quick/pingpong,
+ * cwnd, ssthresh. Time-wait and UDP lines stop earlier: no info then. */
+static void take_tcp_info(const char *p, const char *e, struct sock_rec *out)
+{
+	unsigned long v, rto, ato, cwnd;
+	long ssthresh;
+
+	p = skip_blank(p, e);
+	if (take_dec(&p, e, &v) < 0)
+		return;
+	p = skip_blank(p, e);
+	if (take_hex(&p, e, 16, &v) < 0)
+		return;
+	p = skip_blank(p, e);
+	if (take_dec(&p, e, &rto) < 0)
+		return;
+	p = skip_blank(p, e);
+	if (take_dec(&p, e, &ato) < 0)
+		return;
+	p = skip_blank(p, e);
+	if (take_dec(&p, e, &v) < 0)
+		return;
+	p = skip_blank(p, e);
+	if (take_dec(&p, e, &cwnd) < 0)
+		return;
+	p = skip_blank(p, e);
+	if (take_signed(&p, e, &ssthresh) < 0)
+		return;
+	out->rto = rto;
+	out->ato = ato;
+	out->cwnd = cwnd;
+	out->ssthresh = ssthresh;
+	out->has_info = 1;
+}
+
 int procnet_parse_inet_line(const char *line, size_t n, int family,
 			    struct sock_rec *out)
 {
@@ -133,23 +182,25 @@ int procnet_parse_inet_line(const char *line, size_t n, int family,
 	out->rxq = rx;
 	p = skip_blank(p, e); /* tr:tm->when */
 	if (take_hex(&p, e, 2, &v) < 0 || take_char(&p, e, ':') < 0 ||
-	    take_hex(&p, e, 16, &v) < 0)
+	    take_hex(&p, e, 16, &out->timer_ticks) < 0)
 		return -1;
+	out->timer = (uint8_t)v;
 	p = skip_blank(p, e); /* retrnsmt */
-	if (take_hex(&p, e, 16, &v) < 0)
+	if (take_hex(&p, e, 16, &out->retrans) < 0)
 		return -1;
 	p = skip_blank(p, e);
 	if (take_dec(&p, e, &v) < 0 || v > 0xffffffffUL)
 		return -1;
 	out->uid = (uint32_t)v;
-	p = skip_blank(p, e); /* timeout */
-	if (take_dec(&p, e, &v) < 0)
+	p = skip_blank(p, e); /* timeout: unanswered probes */
+	if (take_dec(&p, e, &out->probes) < 0)
 		return -1;
 	p = skip_blank(p, e);
 	if (take_dec(&p, e, &out->inode) < 0)
 		return -1;
 	if (p < e && *p != ' ' && *p != '\n')
 		return -1;
+	take_tcp_info(p, e, out);
 	return 0;
 }
 
@@ -400,6 +451,13 @@ const char *procnet_state_name(const struct sock_rec *r)
 	if (r->state < TS_MAX && tcp_states[r->state])
 		return tcp_states[r->state];
 	return "UNKNOWN";
+}
+
+const char *procnet_timer_name(unsigned timer)
+{
+	static const char *const names[] = { "off", "on", "keepalive", "timewait", "probe" };
+
+	return timer < sizeof names / sizeof names[0] ? names[timer] : "unknown";
 }
 
 int procnet_state_from_name(const char *name)

@@ -28,6 +28,15 @@ struct sock_rec {
 	unsigned long txq, rxq;
 	unsigned long inode;
 	char path[110];         /* unix: path, "@name" for abstract, "" unnamed */
+	/* TCP/UDP timer and TCP internals, as /proc/net/tcp prints them. */
+	uint8_t timer;          /* 0 off, 1 on (retransmit), 2 keepalive, 3 timewait, 4 probe */
+	uint8_t has_info;       /* rto..ssthresh below were on the line (TCP) */
+	unsigned long timer_ticks; /* time left on the timer, USER_HZ ticks (1/100 s) */
+	unsigned long retrans;  /* retransmits of the unacknowledged segment */
+	unsigned long probes;   /* unanswered keepalive / zero-window probes */
+	unsigned long rto, ato; /* in USER_HZ ticks */
+	unsigned long cwnd;
+	long ssthresh;          /* -1: still in initial slow start */
 };
 
 struct sock_list {
@@ -61,6 +70,8 @@ int procnet_scan(const char *proc_root, unsigned proto_mask, int family,
 void sock_list_free(struct sock_list *list);
 
 const char *procnet_state_name(const struct sock_rec *r);
+/* net-tools' timer name: "off", "on", "keepalive", "timewait", "probe". */
+const char *procnet_timer_name(unsigned timer);
 /* TCP state from a name ("ESTABLISHED", "time-wait", "listen"); -1 if none. */
 int procnet_state_from_name(const char *name);
 

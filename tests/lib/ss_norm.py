@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Normalises `ss -tuanpH` (argv[1] == "ss") or `nettool netstat --json
--tuanp` (argv[1] == "nettool") on stdin to sorted lines
-"proto lport rport state pid" so the two socket sets can be compared."""
+"""Normalises `ss -tuanpH` / `ss -tanH` (argv[1] == "ss") or `nettool netstat
+--json` (argv[1] == "nettool") on stdin to sorted lines
+"proto laddr lport raddr rport state pid" so two socket sets compare
+line by line. Wildcards become 0.0.0.0 / ::, scopes (%lo) are dropped,
+tcp6 counts as tcp (ss names both tcp)."""
 import json
 import re
 import sys
@@ -12,9 +14,31 @@ STATES = {"ESTAB": "ESTABLISHED", "UNCONN": "UNCONN", "LISTEN": "LISTEN",
           "LAST-ACK": "LAST_ACK", "CLOSING": "CLOSING"}
 
 
-def port(endpoint):
-    p = endpoint.rsplit(":", 1)[1]
-    return "0" if p == "*" else p
+def split(endpoint, v6):
+    addr, port = endpoint.rsplit(":", 1)
+    addr = re.sub(r"%.*", "", addr.strip("[]"))
+    if addr == "*":
+        addr = "::" if v6 else "0.0.0.0"
+    return addr, "0" if port == "*" else port
+
+
+def from_ss(line):
+    f = line.split()
+    if f[0] in STATES:     # ss -t alone prints no Netid column
+        f.insert(0, "tcp")
+    pid = re.search(r"pid=(\d+)", line)
+    v6 = ":" in f[4].rsplit(":", 1)[0]
+    la, lp = split(f[4], v6)
+    ra, rp = split(f[5], v6)
+    return [f[0], la, lp, ra, rp, STATES.get(f[1], f[1]), pid.group(1) if pid else "-"]
+
+
+def from_nettool(line):
+    o = json.loads(line)
+    pid = o.get("pid")
+    return [o["proto"].rstrip("6"), o["local_address"], str(o["local_port"]),
+            o["remote_address"], str(o["remote_port"]), o["state"],
+            str(pid) if pid is not None else "-"]
 
 
 rows = []
@@ -22,15 +46,8 @@ for line in sys.stdin:
     if not line.strip():
         continue
     if sys.argv[1] == "ss":
-        f = line.split()
-        pid = re.search(r"pid=(\d+)", line)
-        state = STATES.get(f[1], f[1])
-        rows.append("%s %s %s %s %s" % (f[0], port(f[4]), port(f[5]), state,
-                                        pid.group(1) if pid else "-"))
+        rows.append(from_ss(line))
     else:
-        o = json.loads(line)
-        rows.append("%s %s %s %s %s" % (o["proto"].rstrip("6"), o["local_port"],
-                                        o["remote_port"], o["state"],
-                                        o["pid"] if o["pid"] is not None else "-"))
-for r in sorted(rows):
+        rows.append(from_nettool(line))
+for r in sorted(" ".join(x) for x in rows):
     print(r)

@@ -61,11 +61,49 @@ static void test_real(void)
 	free(buf);
 }
 
+/* Fields set by key, in any order: the columns decide where they go. */
+static char *render_keyed(enum out_format fmt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct out *o = out_open(fp, fmt, cols, 3);
+
+	out_key(o, "note");
+	out_str(o, "x");
+	out_key(o, "nosuch");
+	out_str(o, "ignored");
+	out_key(o, "name");
+	out_str(o, "lo");
+	out_end(o);
+	out_key(o, "count");
+	out_int(o, 2);
+	out_end(o);
+	CHECK(out_close(o) == 0);
+	fclose(fp);
+	return buf;
+}
+
+static void test_keyed(void)
+{
+	char *s = render_keyed(OUT_TABLE);
+
+	CHECK_STR(s, "NAME  COUNT  NOTE\nlo           x\n          2  \n");
+	free(s);
+	s = render_keyed(OUT_JSON);
+	CHECK_STR(s, "{\"note\":\"x\",\"name\":\"lo\"}\n{\"count\":2}\n");
+	free(s);
+	s = render_keyed(OUT_LIST);
+	CHECK_STR(s, "NOTE   x\nNAME   lo\n\nCOUNT  2\n");
+	free(s);
+}
+
 int main(void)
 {
 	char *s;
 
 	test_real();
+	test_keyed();
 
 	s = render(OUT_TABLE, "x");
 	CHECK_STR(s, "NAME       COUNT  NOTE\nlo             7  x\neth0-long   1234  \n");

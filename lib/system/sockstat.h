@@ -1,0 +1,22 @@
+/* netstat -s: sockets counted per protocol, family and state. */
+#ifndef NETTOOL_SOCKSTAT_H
+#define NETTOOL_SOCKSTAT_H
+
+#include <stdio.h>
+
+#include "core/out.h"
+#include "system/procnet.h"
+
+struct sock_counts {
+	unsigned long n[SP_COUNT][2][TS_MAX + 1]; /* [proto][IPv6][state] */
+};
+
+void sockstat_add(struct sock_counts *c, const struct sock_rec *r);
+/* Sockets of proto in family (4, 6, or 0 for both). */
+unsigned long sockstat_total(const struct sock_counts *c, int proto, int family);
+
+/* The counts as records: proto, state, count (a table, or JSON Lines). */
+struct out *sockstat_open(FILE *fp, int json);
+void sockstat_emit(struct out *o, const struct sock_counts *c);
+
+#endif
