@@ -87,7 +87,12 @@ uninstall:
 lint-man:
 	mandoc -Tlint -W warning $(MANPAGES)
 
+# DESIGN.md's shape rules (one loop, file and function sizes, lib/ never
+# prints or exits): prints the offenders, fails if there are any.
+lint:
+	@sh tests/lint.sh
+
 clean:
 	rm -rf build build-san build-fuzz nettool
 
-.PHONY: all unit check sanitize fuzz bench install uninstall lint-man clean
+.PHONY: all unit check sanitize fuzz bench install uninstall lint lint-man clean
