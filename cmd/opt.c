@@ -197,14 +197,12 @@ const char *nt_proc_root(void)
 void nt_load_services(struct svc_db *db)
 {
 	const char *path = getenv("NETTOOL_SERVICES");
+	int named = path && *path;
 	char q[256];
 
-	if (path && *path) {
-		if (svc_load(db, path) < 0)
-			nt_usage_error("cannot read services file '%s' (NETTOOL_SERVICES): %s",
-				       nt_quote(path, q, sizeof q), strerror(errno));
-	} else {
-		(void)svc_load(db, "/etc/services"); /* missing: built-ins alone */
-	}
-	svc_add_builtin(db);
+	/* A missing /etc/services leaves the built-ins alone; a file the
+	 * user named must be there. */
+	if (svc_load(db, named ? path : "/etc/services") < 0 && named)
+		nt_usage_error("cannot read services file '%s' (NETTOOL_SERVICES): %s",
+			       nt_quote(path, q, sizeof q), strerror(errno));
 }
