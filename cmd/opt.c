@@ -2,13 +2,13 @@
  * contract's one-line errors (exit 2), numbers, ports and seconds from
  * users, and where the system's files are (NETTOOL_PROC, NETTOOL_SERVICES). */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
-#include "core/alloc.h"
 #include "core/num.h"
 #include "names/services.h"
 
@@ -59,6 +59,17 @@ noreturn void nt_usage_error(const char *fmt, ...)
 	vsay(fmt, ap);
 	va_end(ap);
 	exit(EXIT_USAGE);
+}
+
+noreturn void nt_write_error(void)
+{
+	int e = errno;
+
+	if (e == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	nt_die(EXIT_WRITE, "write error on standard output: %s", strerror(e));
 }
 
 const char *nt_quote(const char *s, char *buf, size_t n)
