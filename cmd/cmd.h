@@ -95,6 +95,12 @@ int cmd_ping(int argc, char **argv);
 extern const char ping_usage[];
 int cmd_netstat(int argc, char **argv);
 extern const char netstat_usage[];
+int cmd_route(int argc, char **argv);
+extern const char route_usage[];
+int cmd_neigh(int argc, char **argv);
+extern const char neigh_usage[];
+/* netstat -r: the IPv4 main table as net-tools prints it (JSON: as route). */
+int route_netstat(int numeric, int json);
 int cmd_ifaces(int argc, char **argv);
 extern const char ifaces_usage[];
 int cmd_capture(int argc, char **argv);

@@ -11,6 +11,7 @@
 #include "core/loop.h"
 #include "core/out.h"
 #include "names/services.h"
+#include "system/ifaces.h"
 #include "system/procnet.h"
 #include "system/sockdiff.h"
 #include "system/sockfilter.h"
@@ -19,7 +20,7 @@
 
 const char netstat_usage[] =
 "usage: nettool netstat [-t] [-u] [-w] [-x] [-l|-a] [-n] [-p] [-e] [-o] [-4|-6] [-s]\n"
-"                       [--state STATES] [--port PORT] [--sport PORTS]\n"
+"                       [-r] [-i] [--state STATES] [--port PORT] [--sport PORTS]\n"
 "                       [--dport PORTS] [--src PREFIX] [--dst PREFIX] [--info]\n"
 "                       [--watch [SECS]] [-j|--json]\n"
 "\n"
@@ -37,6 +38,8 @@ const char netstat_usage[] =
 "      --info        TCP internals: rto, ato, cwnd, ssthresh, retransmits\n"
 "  -4, -6            only IPv4 or only IPv6\n"
 "  -s, --statistics  count sockets per protocol and state\n"
+"  -r, --route       the IPv4 routing table as net-tools prints it (nettool route)\n"
+"  -i, --interfaces  the interface table: MTU, packets, errors, drops, flags\n"
 "      --state STATES  only these states, a comma list of names (ESTABLISHED,\n"
 "                    time-wait, ...) and groups (connected, synchronized, all)\n"
 "      --port PORT   local or remote port PORT\n"
@@ -49,7 +52,7 @@ enum { OPT_STATE = 256, OPT_PORT, OPT_WATCH, OPT_SPORT, OPT_DPORT, OPT_SRC, OPT_
 
 struct netstat {
 	unsigned protos;
-	int family, stats, json, program, numeric;
+	int family, stats, json, program, numeric, routes, ifaces;
 	long long watch_ms;
 	struct sock_filter filter;
 	struct sockfmt_table table;
@@ -148,6 +151,8 @@ static void parse_short(struct netstat *ns, int c)
 	case 'e': ns->table.extend = 1; break;
 	case 'o': ns->table.timers = 1; break;
 	case 's': ns->stats = 1; break;
+	case 'r': ns->routes = 1; break;
+	case 'i': ns->ifaces = 1; break;
 	case 'j': ns->json = 1; break;
 	case '4': ns->family = 4; break;
 	case '6': ns->family = 6; break;
@@ -163,6 +168,7 @@ static void parse_options(struct netstat *ns, int argc, char **argv)
 		{ "numeric", no_argument, NULL, 'n' }, { "program", no_argument, NULL, 'p' },
 		{ "extend", no_argument, NULL, 'e' }, { "statistics", no_argument, NULL, 's' },
 		{ "timers", no_argument, NULL, 'o' }, { "json", no_argument, NULL, 'j' },
+		{ "route", no_argument, NULL, 'r' }, { "interfaces", no_argument, NULL, 'i' },
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "port", required_argument, NULL, OPT_PORT },
 		{ "sport", required_argument, NULL, OPT_SPORT },
@@ -176,7 +182,7 @@ static void parse_options(struct netstat *ns, int argc, char **argv)
 	char q[64];
 	int c;
 
-	while ((c = nt_getopt(argc, argv, "tuwxlanpeos46j", longopts)) != -1)
+	while ((c = nt_getopt(argc, argv, "tuwxlanpeosri46j", longopts)) != -1)
 		if (parse_long(ns, c, argc, argv) < 0)
 			parse_short(ns, c);
 	if (optind < argc)
@@ -278,8 +284,25 @@ static int print_stats(struct netstat *ns)
 	if (procnet_scan(ns->proc, ns->protos, ns->family, count_one, ns, NULL) < 0)
 		cannot_read(ns);
 	sockstat_emit(o, &counts);
-	if (out_close(o) < 0 && errno != EPIPE)
-		nt_die(EXIT_NO, "write error on standard output: %s", strerror(errno));
+	if (out_close(o) < 0)
+		nt_write_error();
+	return EXIT_YES;
+}
+
+/* ---- -i: the interface table ---------------------------------------------- */
+
+static int print_interfaces(struct netstat *ns)
+{
+	char path[4096], *text;
+
+	if (ns->json)
+		nt_usage_error("-i has no JSON form (see 'nettool ifaces --json')");
+	snprintf(path, sizeof path, "%s/net/dev", ns->proc);
+	if (!(text = ifaces_nettools_table(path, "/sys/class/net", ns->filter.listening == SF_LISTEN_ALL)))
+		nt_die(EXIT_NO, "cannot read the interfaces: %s", strerror(errno));
+	if (fputs(text, stdout) < 0)
+		nt_write_error();
+	free(text);
 	return EXIT_YES;
 }
 
@@ -367,8 +390,10 @@ static void finish(struct netstat *ns, int rc)
 
 	if (ns->out && out_close(ns->out) < 0)
 		rc = -1;
-	if (rc < 0 && err != EPIPE)
-		nt_die(EXIT_NO, "write error on standard output: %s", strerror(err));
+	if (rc < 0) {
+		errno = err;
+		nt_write_error();
+	}
 	owner_map_free(ns->owners);
 	sock_list_free(&ns->snap[0]);
 	sock_list_free(&ns->snap[1]);
@@ -386,6 +411,10 @@ int cmd_netstat(int argc, char **argv)
 	memset(&ns, 0, sizeof ns);
 	ns.proc = nt_proc_root();
 	parse_options(&ns, argc, argv);
+	if (ns.routes)
+		return route_netstat(ns.numeric, ns.json);
+	if (ns.ifaces)
+		return print_interfaces(&ns);
 	if (ns.stats)
 		return print_stats(&ns);
 	if (!ns.numeric && !ns.json)

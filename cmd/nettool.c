@@ -20,6 +20,8 @@ static const struct command commands[] = {
 	{ "port", cmd_port, "well-known port and service lookup, and who uses a port", port_usage },
 	{ "ping", cmd_ping, "ICMP and ICMPv6 echo probe with iputils' output", ping_usage },
 	{ "netstat", cmd_netstat, "socket listing from /proc/net, with owning processes", netstat_usage },
+	{ "route", cmd_route, "routing tables and the route the kernel picks (ip route)", route_usage },
+	{ "neigh", cmd_neigh, "ARP and NDP neighbours with their states (ip neigh)", neigh_usage },
 	{ "ifaces", cmd_ifaces, "interfaces, their addresses and counters", ifaces_usage },
 	{ "capture", cmd_capture, "packet capture with BPF filters, pcap files and layer views", capture_usage },
 };

@@ -33,7 +33,7 @@ int ifaces_parse_dev_line(const char *line, char *name, size_t namelen, struct i
 		       &v[10], &v[11], &v[12], &v[13], &v[14], &v[15]);
 	if (k != 16)
 		return -1;
-	*c = (struct if_counters){ v[0], v[1], v[2], v[3], v[8], v[9], v[10], v[11] };
+	*c = (struct if_counters){ v[0], v[1], v[2], v[3], v[8], v[9], v[10], v[11], v[4], v[12] };
 	return 0;
 }
 
@@ -174,4 +174,76 @@ const char *ifaces_flag_name(unsigned bit)
 		"MULTICAST", "PORTSEL", "AUTOMEDIA", "DYNAMIC", "LOWER_UP", "DORMANT", "ECHO",
 	};
 	return bit < sizeof names / sizeof names[0] ? names[bit] : NULL;
+}
+
+
+size_t ifaces_nettools_row(const struct iface *f, char *buf, size_t n)
+{
+	static const struct { unsigned bit; char c; } flags[] = {
+		{ IFF_ALLMULTI, 'A' }, { IFF_BROADCAST, 'B' }, { IFF_DEBUG, 'D' },
+		{ IFF_LOOPBACK, 'L' }, { IFF_MASTER, 'm' }, { IFF_MULTICAST, 'M' },
+		{ IFF_NOARP, 'O' }, { IFF_POINTOPOINT, 'P' }, { IFF_PROMISC, 'p' },
+		{ IFF_RUNNING, 'R' }, { IFF_SLAVE, 's' }, { IFF_UP, 'U' },
+	};
+	const struct if_counters *c = &f->c;
+	char fl[16];
+	size_t i, k = 0;
+	int len;
+
+	for (i = 0; i < sizeof flags / sizeof flags[0]; i++)
+		if (f->flags & flags[i].bit)
+			fl[k++] = flags[i].c;
+	fl[k] = '\0';
+	len = snprintf(buf, n, "%-15.15s %5d %8llu %6llu %6llu %-6llu %8llu %6llu %6llu %6llu %s\n",
+		       f->name, f->mtu < 0 ? 0 : f->mtu, c->rx_packets, c->rx_errors, c->rx_dropped,
+		       c->rx_fifo, c->tx_packets, c->tx_errors, c->tx_dropped, c->tx_fifo, fl);
+	return len < 0 ? 0 : (size_t)len < n ? (size_t)len : n - 1;
+}
+
+/* Names in net-tools' order: text alike, digit runs by value (eth2 < eth10). */
+static int natural_cmp(const void *a, const void *b)
+{
+	const char *x = ((const struct iface *)a)->name, *y = ((const struct iface *)b)->name;
+
+	while (*x && *y) {
+		if (*x >= '0' && *x <= '9' && *y >= '0' && *y <= '9') {
+			unsigned long u = strtoul(x, (char **)&x, 10), v = strtoul(y, (char **)&y, 10);
+			if (u != v)
+				return u < v ? -1 : 1;
+			continue;
+		}
+		if (*x != *y)
+			return (unsigned char)*x - (unsigned char)*y;
+		x++;
+		y++;
+	}
+	return (unsigned char)*x - (unsigned char)*y;
+}
+
+char *ifaces_nettools_table(const char *proc_net_dev, const char *sys_class_net, int all)
+{
+	struct iface_list l = { 0 };
+	char line[512], *text = NULL;
+	size_t len = 0, i;
+	FILE *out;
+
+	if (ifaces_read(proc_net_dev, sys_class_net, &l) < 0)
+		return NULL;
+	out = open_memstream(&text, &len);
+	if (!out) {
+		ifaces_free(&l);
+		return NULL;
+	}
+	fputs("Kernel Interface table\n"
+	      "Iface             MTU    RX-OK RX-ERR RX-DRP RX-OVR    TX-OK TX-ERR TX-DRP TX-OVR Flg\n", out);
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof l.v[0], natural_cmp);
+	for (i = 0; i < l.n; i++)
+		if (all || (l.v[i].flags & IFF_UP)) {
+			ifaces_nettools_row(&l.v[i], line, sizeof line);
+			fputs(line, out);
+		}
+	fclose(out);
+	ifaces_free(&l);
+	return text;
 }

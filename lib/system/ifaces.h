@@ -11,6 +11,7 @@
 struct if_counters {
 	unsigned long long rx_bytes, rx_packets, rx_errors, rx_dropped;
 	unsigned long long tx_bytes, tx_packets, tx_errors, tx_dropped;
+	unsigned long long rx_fifo, tx_fifo;   /* netstat -i's RX-OVR, TX-OVR */
 };
 
 struct if_addr {
@@ -50,5 +51,15 @@ void ifaces_free(struct iface_list *l);
 
 /* "UP", "BROADCAST", ... for bit i of flags; NULL when the bit has no name. */
 const char *ifaces_flag_name(unsigned bit);
+
+/* One line of net-tools' `netstat -i` table (Iface MTU RX-OK RX-ERR RX-DRP
+ * RX-OVR TX-OK TX-ERR TX-DRP TX-OVR Flg), newline included, into buf;
+ * returns its length. */
+size_t ifaces_nettools_row(const struct iface *f, char *buf, size_t n);
+/* The whole `netstat -i` text (header lines, then one row per interface
+ * that is up, or every one with all, sorted by name as net-tools sorts)
+ * in a string the caller frees; NULL with errno if the interfaces cannot
+ * be read. */
+char *ifaces_nettools_table(const char *proc_net_dev, const char *sys_class_net, int all);
 
 #endif
