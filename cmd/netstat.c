@@ -1,6 +1,5 @@
 /* netstat: the socket table from /proc/net, with owning processes. */
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,7 +7,6 @@
 #include "cmd.h"
 #include "core/alloc.h"
 #include "core/io.h"
-#include "core/loop.h"
 #include "core/out.h"
 #include "names/services.h"
 #include "system/ifaces.h"
@@ -16,6 +14,7 @@
 #include "system/sockdiff.h"
 #include "system/sockfilter.h"
 #include "system/sockfmt.h"
+#include "system/snmp.h"
 #include "system/sockstat.h"
 
 const char netstat_usage[] =
@@ -60,11 +59,11 @@ struct netstat {
 	struct svc_db db;
 	struct obuf ob;
 	struct out *out;
-	struct sock_list snap[2];
+	struct sock_list list;
 	struct owner_map *owners;
+	const struct owner_map *owners_now; /* --watch: the engine's */
 	struct sock_counts *counts;
 	unsigned long shown;
-	struct loop *loop;
 };
 
 /* ---- options -------------------------------------------------------------- */
@@ -79,26 +78,18 @@ static void parse_states(struct netstat *ns, const char *s)
 			       "FIN_WAIT2, TIME_WAIT, CLOSE, CLOSE_WAIT, LAST_ACK, LISTEN, CLOSING, "
 			       "UNCONN, or connected, synchronized, bucket, big, all)",
 			       nt_quote(s, q, sizeof q));
-	(void)bad;
 }
 
 /* N, LO-HI or a service name (its TCP or UDP port). */
 static void parse_ports(struct netstat *ns, const char *s, struct port_range *r)
 {
-	const struct svc_entry *hit[1];
 	char q[64];
 
-	if (sockfilter_port_range(s, r) == 0)
-		return;
-	if (!ns->db.v)
+	if (!ns->db.v && sockfilter_port_range(s, r) < 0)
 		nt_load_services(&ns->db);
-	if (svc_by_name(&ns->db, s, SVC_TCP | SVC_UDP, hit, 1) == 1) {
-		r->on = 1;
-		r->lo = r->hi = (uint16_t)hit[0]->port;
-		return;
-	}
-	nt_usage_error("port '%s' is not a port, a range LO-HI (0-65535) or a service name",
-		       nt_quote(s, q, sizeof q));
+	if (sockfilter_ports(s, &ns->db, r) < 0)
+		nt_usage_error("port '%s' is not a port, a range LO-HI (0-65535) or a service name",
+			       nt_quote(s, q, sizeof q));
 }
 
 static void parse_prefix(const char *s, struct ip_prefix *p, int *has)
@@ -203,12 +194,11 @@ static void load_service_names(struct netstat *ns)
 	sockfmt_service_names(&ns->db, ns->table.svc);
 }
 
-/* ---- records -------------------------------------------------------------- */
-
 static void put_record(struct netstat *ns, const struct sock_rec *r, const char *event,
 		       const char *mark, const char *old_state)
 {
-	const struct owner *who = ns->owners ? owner_lookup(ns->owners, r->inode) : NULL;
+	const struct owner_map *m = ns->owners ? ns->owners : ns->owners_now;
+	const struct owner *who = m ? owner_lookup(m, r->inode) : NULL;
 	char state[64];
 
 	ns->shown++;
@@ -225,8 +215,6 @@ static void put_record(struct netstat *ns, const struct sock_rec *r, const char 
 		snprintf(state, sizeof state, "%s->%s", old_state, procnet_state_name(r));
 	sockfmt_row(&ns->ob, &ns->table, r, who, old_state ? state : NULL);
 }
-
-/* ---- one listing ---------------------------------------------------------- */
 
 static int print_if_wanted(const struct sock_rec *r, void *arg)
 {
@@ -247,7 +235,7 @@ static void cannot_read(struct netstat *ns)
  * the reading instead. */
 static void print_listing(struct netstat *ns)
 {
-	struct sock_list *l = &ns->snap[0];
+	struct sock_list *l = &ns->list;
 	size_t i;
 
 	if (!ns->json)
@@ -274,6 +262,27 @@ static int count_one(const struct sock_rec *r, void *arg)
 	return 0;
 }
 
+/* The kernel's counters after the socket counts: netstat -s's text, or
+ * one JSON record each. A proc root without net/snmp (fixtures) has none. */
+static void print_counters(struct netstat *ns, struct out *o)
+{
+	struct snmp_list l = { 0 };
+	char *text = NULL;
+
+	if (snmp_read(ns->proc, &l) < 0) {
+		if (errno != ENOENT)
+			nt_die(EXIT_NO, "cannot read %s/net/snmp: %s", ns->proc, strerror(errno));
+		return;
+	}
+	if (ns->json)
+		snmp_emit(o, &l);
+	else if (out_flush(o) < 0 || !(text = snmp_netstat_text(&l, ns->family)) ||
+		 printf("\n%s", text) < 0)
+		nt_write_error();
+	free(text);
+	snmp_free(&l);
+}
+
 static int print_stats(struct netstat *ns)
 {
 	struct sock_counts counts;
@@ -284,6 +293,7 @@ static int print_stats(struct netstat *ns)
 	if (procnet_scan(ns->proc, ns->protos, ns->family, count_one, ns, NULL) < 0)
 		cannot_read(ns);
 	sockstat_emit(o, &counts);
+	print_counters(ns, o);
 	if (out_close(o) < 0)
 		nt_write_error();
 	return EXIT_YES;
@@ -308,77 +318,37 @@ static int print_interfaces(struct netstat *ns)
 
 /* ---- --watch: print what changed ------------------------------------------ */
 
-static void snapshot(struct netstat *ns, struct sock_list *l)
-{
-	size_t i, k = 0;
-
-	l->n = 0;
-	if (procnet_read(ns->proc, ns->protos, ns->family, l) < 0)
-		cannot_read(ns);
-	for (i = 0; i < l->n; i++)
-		if (sockfilter_match(&ns->filter, &l->v[i]))
-			l->v[k++] = l->v[i];
-	l->n = k;
-	sockdiff_sort(l);
-	if (ns->program) {
-		owner_map_free(ns->owners);
-		ns->owners = procnet_owners(ns->proc);
-	}
-}
-
 static void on_change(enum sockdiff_kind kind, const struct sock_rec *r,
-		      const struct sock_rec *old, void *arg)
+		      const struct sock_rec *old, const struct owner_map *m, int first, void *arg)
 {
 	static const char *const event[] = { "gone", "new", "state" }, *const mark[] = { "- ", "+ ", "~ " };
+	struct netstat *ns = arg;
 
-	put_record(arg, r, event[kind], mark[kind], old ? procnet_state_name(old) : NULL);
+	ns->owners_now = m;
+	if (first)
+		put_record(ns, r, NULL, NULL, NULL);
+	else
+		put_record(ns, r, event[kind], mark[kind], old ? procnet_state_name(old) : NULL);
 }
 
-static int flush_output(struct netstat *ns)
+static int flush_output(void *arg)
 {
+	struct netstat *ns = arg;
+
 	if (ns->json)
 		return fflush(stdout) == 0 ? 0 : -1;
 	return obuf_flush(&ns->ob);
 }
 
-static void on_tick(struct loop *l, void *arg)
-{
-	struct netstat *ns = arg;
-	struct sock_list t;
-
-	snapshot(ns, &ns->snap[1]);
-	sockdiff_run(&ns->snap[0], &ns->snap[1], on_change, ns);
-	t = ns->snap[0];
-	ns->snap[0] = ns->snap[1];
-	ns->snap[1] = t;
-	if (flush_output(ns) < 0 || loop_timer(l, ns->watch_ms, on_tick, ns) < 0)
-		loop_stop(l);
-}
-
-static void on_stop(struct loop *l, int signo, void *arg)
-{
-	(void)signo;
-	(void)arg;
-	loop_stop(l);
-}
-
 static int watch(struct netstat *ns)
 {
-	size_t i;
+	struct sockwatch w = { ns->proc, ns->protos, ns->family, &ns->filter, ns->watch_ms,
+			       ns->program, on_change, flush_output, ns };
 
-	ns->loop = loop_new();
-	if (!ns->loop || loop_signal(ns->loop, SIGINT, on_stop, ns) < 0 ||
-	    loop_signal(ns->loop, SIGTERM, on_stop, ns) < 0 ||
-	    loop_timer(ns->loop, ns->watch_ms, on_tick, ns) < 0)
-		nt_die(EXIT_NO, "cannot start the event loop: %s", strerror(errno));
-	snapshot(ns, &ns->snap[0]);
 	if (!ns->json)
 		sockfmt_header(&ns->ob, &ns->table);
-	for (i = 0; i < ns->snap[0].n; i++)
-		put_record(ns, &ns->snap[0].v[i], NULL, NULL, NULL);
-	if (flush_output(ns) == 0)
-		loop_run(ns->loop);
-	loop_free(ns->loop);
+	if (sockwatch_run(&w) < 0)
+		cannot_read(ns);
 	return flush_output(ns);
 }
 
@@ -395,8 +365,7 @@ static void finish(struct netstat *ns, int rc)
 		nt_write_error();
 	}
 	owner_map_free(ns->owners);
-	sock_list_free(&ns->snap[0]);
-	sock_list_free(&ns->snap[1]);
+	sock_list_free(&ns->list);
 	obuf_free(&ns->ob);
 	svc_free(&ns->db);
 	free((void *)ns->table.svc[0]);

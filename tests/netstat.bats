@@ -176,7 +176,11 @@ wait_line() {
 	grep -qE '^udp +UNCONN +1$' <<<"$output"
 	NETTOOL_PROC=$FIX run nt netstat -s --json
 	assert_json_lines
-	[ "$(printf '%s\n' "$output" | jq -s 'map(select(.proto=="tcp")) | map(.count) | add')" -eq 11 ]
+	[ "$(printf '%s\n' "$output" | jq -s 'map(select(.proto=="tcp" and .state!="total")) | map(.count) | add')" -eq 11 ]
+	# totals per protocol and family, and both families summed
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.proto=="tcp" and .state=="total") | .count')" -eq 11 ]
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.proto=="tcp6" and .state=="total") | .count')" -eq 4 ]
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.proto=="tcp+tcp6" and .state=="total") | .count')" -eq 15 ]
 	NETTOOL_PROC=$KFIX run --separate-stderr nt netstat -s
 	[ "$status" -eq 0 ]
 	[ "$(awk '$1=="tcp" && $2=="LISTEN"{print $3}' <<<"$output")" = 2 ]

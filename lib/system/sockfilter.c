@@ -1,6 +1,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "names/services.h"
 #include "system/sockfilter.h"
 
 #define BIT(s) (1u << (s))
@@ -94,6 +95,19 @@ int sockfilter_port_range(const char *s, struct port_range *r)
 	r->on = 1;
 	r->lo = (uint16_t)lo;
 	r->hi = (uint16_t)hi;
+	return 0;
+}
+
+int sockfilter_ports(const char *s, const struct svc_db *db, struct port_range *r)
+{
+	const struct svc_entry *hit[1];
+
+	if (sockfilter_port_range(s, r) == 0)
+		return 0;
+	if (svc_by_name(db, s, SVC_TCP | SVC_UDP, hit, 1) != 1)
+		return -1;
+	r->on = 1;
+	r->lo = r->hi = (uint16_t)hit[0]->port;
 	return 0;
 }
 

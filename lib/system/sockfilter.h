@@ -33,6 +33,10 @@ int sockfilter_states(const char *list, uint32_t *mask, const char **bad);
  * A name is the caller's business (it knows the services database). */
 int sockfilter_port_range(const char *s, struct port_range *r);
 
+/* N, LO-HI, or a service name db knows (its TCP or UDP port): 0, or -1. */
+struct svc_db;
+int sockfilter_ports(const char *s, const struct svc_db *db, struct port_range *r);
+
 /* 1 if the socket passes every filter set. */
 int sockfilter_match(const struct sock_filter *f, const struct sock_rec *r);
 /* A listener: TCP/unix LISTEN, unconnected UDP/raw. */

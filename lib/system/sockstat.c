@@ -27,30 +27,50 @@ struct out *sockstat_open(FILE *fp, int json)
 	static const struct out_col cols[] = {
 		{ "proto", "PROTO", 0, 0 }, { "state", "STATE", 0, 0 },
 		{ "count", "COUNT", OUT_RIGHT, 0 },
+		{ "group", "", OUT_JSON_ONLY, 0 }, { "counter", "", OUT_JSON_ONLY, 0 },
+		{ "value", "", OUT_JSON_ONLY, 0 }, { "text", "", OUT_JSON_ONLY, 0 },
 	};
-	return out_open(fp, json ? OUT_JSON : OUT_TABLE, cols, 3);
+	return out_open(fp, json ? OUT_JSON : OUT_TABLE, cols, sizeof cols / sizeof cols[0]);
+}
+
+static void row(struct out *o, const char *proto, const char *state, unsigned long n)
+{
+	out_str(out_key(o, "proto"), proto);
+	out_str(out_key(o, "state"), state);
+	out_uint(out_key(o, "count"), n);
+	out_end(o);
+}
+
+/* One protocol's states in one family, then its total. */
+static void emit_family(struct out *o, const struct sock_counts *c, int p, int f)
+{
+	struct sock_rec r;
+	int s;
+
+	memset(&r, 0, sizeof r);
+	r.proto = (uint8_t)p;
+	r.family = f ? 6 : 4;
+	for (s = 0; s <= TS_MAX; s++) {
+		if (!c->n[p][f][s])
+			continue;
+		r.state = (uint8_t)s;
+		row(o, sockfmt_proto(&r), procnet_state_name(&r), c->n[p][f][s]);
+	}
+	if (sockstat_total(c, p, f ? 6 : 4))
+		row(o, sockfmt_proto(&r), "total", sockstat_total(c, p, f ? 6 : 4));
 }
 
 void sockstat_emit(struct out *o, const struct sock_counts *c)
 {
-	struct sock_rec r;
-	int p, f, s;
+	static const char *const both[SP_COUNT] = { "tcp+tcp6", "udp+udp6", "raw+raw6", "unix" };
+	int p;
 
-	memset(&r, 0, sizeof r);
-	for (p = 0; p < SP_COUNT; p++)
-		for (f = 0; f < 2; f++)
-			for (s = 0; s <= TS_MAX; s++) {
-				if (!c->n[p][f][s])
-					continue;
-				r.proto = (uint8_t)p;
-				r.family = f ? 6 : 4;
-				r.state = (uint8_t)s;
-				out_key(o, "proto");
-				out_str(o, sockfmt_proto(&r));
-				out_key(o, "state");
-				out_str(o, procnet_state_name(&r));
-				out_key(o, "count");
-				out_uint(o, c->n[p][f][s]);
-				out_end(o);
-			}
+	for (p = 0; p < SP_COUNT; p++) {
+		emit_family(o, c, p, 0);
+		if (p == SP_UNIX)
+			continue;
+		emit_family(o, c, p, 1);
+		if (sockstat_total(c, p, 4) && sockstat_total(c, p, 6))
+			row(o, both[p], "total", sockstat_total(c, p, 0));
+	}
 }

@@ -15,7 +15,10 @@ void sockstat_add(struct sock_counts *c, const struct sock_rec *r);
 /* Sockets of proto in family (4, 6, or 0 for both). */
 unsigned long sockstat_total(const struct sock_counts *c, int proto, int family);
 
-/* The counts as records: proto, state, count (a table, or JSON Lines). */
+/* The counts as records: proto, state, count (a table, or JSON Lines);
+ * after each protocol and family's states its "total", and for a protocol
+ * seen in both families "tcp+tcp6" "total". The JSON columns also hold the
+ * kernel counters' group, counter, value and text (netstat -s). */
 struct out *sockstat_open(FILE *fp, int json);
 void sockstat_emit(struct out *o, const struct sock_counts *c);
 
