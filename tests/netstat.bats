@@ -4,12 +4,17 @@
 # tests/fixtures/kernel), against sockets a holder process opens in a
 # namespace of its own, and against ss at the same moment.
 load helper
+load lib/route_ns
 
 FIX=$BATS_TEST_DIRNAME/fixtures/proc
 KFIX=$BATS_TEST_DIRNAME/fixtures/kernel
 
-setup() { HOLDER=; W=; NS=; }
-teardown() { kill_pids "$W" "$HOLDER"; del_netns; }
+setup() { HOLDER=; W=; NS=; PEER=; PEERL=; FIFO=; }
+teardown() {
+	[ -n "$FIFO" ] && [ -p "$FIFO" ] && echo end >"$FIFO"
+	kill_pids "$W" "$HOLDER" "$PEERL"
+	del_pair
+}
 
 # Starts tests/lib/sockholder.py (inside namespace $NS when set) and waits,
 # bounded, for its report: HPID, LPORT (listener), CPORT (its client end),
@@ -33,6 +38,56 @@ start_holder() {
 }
 
 in_ns() { ip netns exec "$NS" "$NETTOOL" "$@"; }
+
+# Starts tests/lib/sockset.py in $NS (first a link where its SYN_SENT
+# goes unanswered: a veth pair whose far end drops what it gets, the
+# neighbour set by hand so no failed ARP ends the connect)
+# and reads its ports: S_L4, S_L6, S_LANY, S_SYN, S_PEERLOCAL. $1: the
+# peer ADDR:PORT to connect to, or "-".
+start_sockset() {
+	local i held=$BATS_TEST_TMPDIR/sockset
+	ip -n "$NS" link add d0 type veth peer name d1
+	ip -n "$NS" addr add 10.88.0.1/24 dev d0
+	ip -n "$NS" link set d0 up
+	ip -n "$NS" link set d1 up
+	ip -n "$NS" neigh add 10.88.0.2 lladdr 02:00:00:00:88:02 dev d0 nud permanent
+	FIFO=$BATS_TEST_TMPDIR/sockset.cmd
+	mkfifo "$FIFO"
+	ip netns exec "$NS" python3 "$BATS_TEST_DIRNAME/lib/sockset.py" "$held" "$FIFO" "${1:--}" 3>&- &
+	HOLDER=$!
+	exec 5<>"$FIFO" # keeps the FIFO open so the holder's read waits
+	for i in $(seq 1 100); do [ -f "$held" ] && break; sleep 0.05; done
+	grep -q '^ready$' "$held" || { echo "sockset did not start"; return 1; }
+	S_L4=$(awk '$1=="l4"{print $2}' "$held")
+	S_L6=$(awk '$1=="l6"{print $2}' "$held")
+	S_LANY=$(awk '$1=="lany"{print $2}' "$held")
+	S_SYN=$(awk '$1=="syn"{print $2}' "$held")
+	S_PEERLOCAL=$(awk '$1=="peerlocal"{print $2}' "$held")
+}
+
+# The pairs of filters compared: nettool's options | ss's expression.
+filter_pairs() {
+	local lo=$((S_L4 < S_L6 ? S_L4 : S_L6)) hi=$((S_L4 < S_L6 ? S_L6 : S_L4))
+	cat <<-END
+	--state established|state established
+	--state listening|state listening
+	--state time-wait|state time-wait
+	--state syn-sent|state syn-sent
+	--state connected|state connected
+	--state synchronized|state synchronized
+	--state established,time-wait|state established state time-wait
+	--sport $S_L4|( sport = :$S_L4 )
+	--dport $S_L6|( dport = :$S_L6 )
+	--sport $lo-$hi|( sport >= :$lo and sport <= :$hi )
+	--port $S_LANY|( sport = :$S_LANY or dport = :$S_LANY )
+	--dport 5432|( dport = :5432 )
+	--dport postgresql|( dport = :5432 )
+	--dst 10.88.0.0/24|dst 10.88.0.0/24
+	--src 127.0.0.0/8|src 127.0.0.0/8
+	--src ::1 -6|-6 src [::1]
+	--state established --dst 127.0.0.1 --dport $S_L4|state established dst 127.0.0.1 ( dport = :$S_L4 )
+	END
+}
 
 # Waits (bounded, 5 s) until file $1 has a line matching ERE $2.
 wait_line() {
@@ -284,6 +339,134 @@ f.readline()' "$fifo" "$BATS_TEST_TMPDIR/port" &
 	[[ "$output" == *'"event":"gone"'* || "$output" == *'"event":"state"'* ]]
 }
 
+# ---- filters, timers, internals, counters (against ss and nstat) -------------
+
+@test "filters as ss writes them: the same sockets as ss -tan for 17 filters; nothing matched is exit 1" {
+	need_cmd ss python3
+	make_netns filters
+	start_sockset
+	n=0
+	while IFS='|' read -r ours theirs; do
+		# shellcheck disable=SC2086
+		b=$(ip netns exec "$NS" ss -tanH $theirs | python3 "$BATS_TEST_DIRNAME/lib/ss_norm.py" ss)
+		mode=; grep -q ' ? ' <<<"$b" && mode=nostate
+		# shellcheck disable=SC2086
+		a=$(in_ns netstat -tan --json $ours | python3 "$BATS_TEST_DIRNAME/lib/ss_norm.py" nettool $mode)
+		echo "netstat $ours / ss $theirs:"; echo "$a"
+		[ "$a" = "$b" ] || { echo "ss says:"; echo "$b"; return 1; }
+		[ -n "$a" ] || { echo "no socket matched"; return 1; }
+		n=$((n + 1))
+	done < <(filter_pairs)
+	[ "$n" -ge 17 ]
+	run --separate-stderr in_ns netstat -tan --sport 1-10
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]   # the header alone
+	[ -z "$stderr" ]
+	[ -z "$(ip netns exec "$NS" ss -tanH '( sport >= :1 and sport <= :10 )')" ]
+	run --separate-stderr in_ns netstat -tan --json --dst 192.0.2.0/24
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+}
+
+@test "-o and --info: the timer, retransmits and TCP internals ss -tano / -tani show" {
+	need_cmd ss python3
+	make_pair
+	ip netns exec "$PEER" python3 -c '
+import socket, sys, os
+l = socket.socket(); l.bind(("10.77.0.2", 0)); l.listen()
+open(sys.argv[1] + ".tmp", "w").write(str(l.getsockname()[1])); os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+c, _ = l.accept()
+import time; time.sleep(60)' "$BATS_TEST_TMPDIR/pport" </dev/null 3>&- &
+	PEERL=$!
+	for i in $(seq 1 100); do [ -f "$BATS_TEST_TMPDIR/pport" ] && break; sleep 0.05; done
+	pport=$(cat "$BATS_TEST_TMPDIR/pport")
+	start_sockset "10.77.0.2:$pport"
+	# established sockets: cwnd equal, rto within the 10 ms /proc/net/tcp counts in
+	in_ns netstat -tn --info --json --state established >"$BATS_TEST_TMPDIR/info"
+	ip netns exec "$NS" ss -tniH state established >"$BATS_TEST_TMPDIR/ssi"
+	python3 "$BATS_TEST_DIRNAME/lib/ss_info.py" "$BATS_TEST_TMPDIR/info" "$BATS_TEST_TMPDIR/ssi"
+	# the SYN_SENT to a link that never answers: timer on, retransmits as ss counts them
+	for i in $(seq 1 100); do
+		run in_ns netstat -tno --state syn-sent --json
+		[ "$(json_field retransmits)" -ge 1 ] && break
+		sleep 0.05
+	done
+	[ "$(json_field timer)" = on ]
+	ours=$(json_field retransmits)
+	theirs=$(ip netns exec "$NS" ss -tanoH state syn-sent)
+	echo "ss: $theirs"
+	[[ "$theirs" == *"timer:(on,"* ]]
+	n=$(sed -E 's/.*timer:\(on,[^,]*,([0-9]+)\).*/\1/' <<<"$theirs")
+	[ $((n - ours)) -ge 0 ] && [ $((n - ours)) -le 1 ]
+	# unacknowledged data to a peer that went away: on, retransmits growing
+	ip -n "$PEER" link set v1 down
+	echo send >"$FIFO"
+	r=
+	for i in $(seq 1 200); do
+		run in_ns netstat -tno --dport "$pport"
+		r=$(sed -nE 's/.* on \(([0-9.]+)\/([0-9]+)\/[0-9]+\)$/\2/p' <<<"${lines[1]:-}")
+		[ -n "$r" ] && [ "$r" -ge 2 ] && break
+		sleep 0.05
+	done
+	echo "$output"
+	[[ "${lines[0]}" == *" Timer" ]]
+	[ "$r" -ge 2 ]
+	theirs=$(ip netns exec "$NS" ss -tanoH "( dport = :$pport )")
+	echo "ss: $theirs"
+	[[ "$theirs" == *"timer:(on,"* ]]
+	n=$(sed -E 's/.*timer:\(on,[^,]*,([0-9]+)\).*/\1/' <<<"$theirs")
+	[ "$n" -ge "$r" ]
+}
+
+@test "-s: counters equal nstat -az; 100 connects to a closed port are 100 resets sent" {
+	need_cmd nstat python3 jq
+	make_netns counters
+	before=$(in_ns netstat -s --json | jq -r 'select(.group=="Tcp" and .counter=="OutRsts") | .value')
+	ip netns exec "$NS" python3 -c '
+import socket
+for _ in range(100):
+    s = socket.socket()
+    try:
+        s.connect(("127.0.0.1", 1))
+    except ConnectionRefusedError:
+        pass
+    s.close()'
+	run --separate-stderr in_ns netstat -s
+	[ "$status" -eq 0 ]
+	after=$(sed -nE 's/^ +([0-9]+) resets sent$/\1/p' <<<"$output")
+	echo "resets sent: $before -> $after"
+	[ $((after - before)) -ge 100 ]
+	grep -qE '^ +[0-9]+ failed connection attempts$' <<<"$output"
+	# every counter as nstat -az reads it (the namespace is quiet)
+	in_ns netstat -s --json >"$BATS_TEST_TMPDIR/ours"
+	ip netns exec "$NS" nstat -azs >"$BATS_TEST_TMPDIR/nstat"
+	python3 "$BATS_TEST_DIRNAME/lib/nstat_cmp.py" "$BATS_TEST_TMPDIR/ours" "$BATS_TEST_TMPDIR/nstat"
+}
+
+@test "-s: a listen queue overflow provoked on purpose is counted" {
+	need_cmd python3 jq
+	make_netns overflow
+	count() { in_ns netstat -s --json | jq -r 'select(.group=="TcpExt" and .counter=="ListenOverflows") | .value'; }
+	before=$(count)
+	ip netns exec "$NS" python3 -c '
+import socket, sys
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(0)   # never accepted
+cs = []
+for _ in range(8):
+    c = socket.socket(); c.setblocking(False); c.connect_ex(l.getsockname()); cs.append(c)
+import time; time.sleep(60)' </dev/null 3>&- &
+	HOLDER=$!
+	for i in $(seq 1 100); do
+		after=$(count)
+		[ "$after" -gt "$before" ] && break
+		sleep 0.05
+	done
+	echo "listen overflows: $before -> $after"
+	[ "$after" -gt "$before" ]
+	run in_ns netstat -s
+	grep -qE "^ +$after times the listen queue of a socket overflowed\$" <<<"$output"
+}
+
 # ---- bad input --------------------------------------------------------------
 
 @test "bad input: exit 2 with one stderr line naming the value" {
@@ -316,6 +499,16 @@ f.readline()' "$fifo" "$BATS_TEST_TMPDIR/port" &
 	run --separate-stderr nt netstat extra
 	[ "$status" -eq 2 ]
 	[ "${#stderr_lines[@]}" -eq 1 ]
+	run --separate-stderr nt netstat --sport 70000
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "nettool netstat: port '70000' is not a port, a range LO-HI (0-65535) or a service name" ]
+	run --separate-stderr nt netstat --dport 9-8
+	[ "$status" -eq 2 ]
+	run --separate-stderr nt netstat --dst 10.0.0.0/33
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "nettool netstat: address '10.0.0.0/33' is not ADDR or ADDR/LEN: "* ]]
+	run --separate-stderr nt netstat --state established,bogus
+	[ "$status" -eq 2 ]
 	NETTOOL_PROC=/nonexistent run --separate-stderr nt netstat -t
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == "nettool netstat: cannot read /nonexistent/net: "* ]]

@@ -2,7 +2,8 @@
 """Normalises `ss -tuanpH` / `ss -tanH` (argv[1] == "ss") or `nettool netstat
 --json` (argv[1] == "nettool") on stdin to sorted lines
 "proto laddr lport raddr rport state pid" so two socket sets compare
-line by line. Wildcards become 0.0.0.0 / ::, scopes (%lo) are dropped,
+line by line. ss prints no State column when one state is asked for: the
+state is "?" then, and `nettool nostate` writes "?" too. Wildcards become 0.0.0.0 / ::, scopes (%lo) are dropped,
 tcp6 counts as tcp (ss names both tcp)."""
 import json
 import re
@@ -24,7 +25,9 @@ def split(endpoint, v6):
 
 def from_ss(line):
     f = line.split()
-    if f[0] in STATES:     # ss -t alone prints no Netid column
+    if f[0].isdigit():     # one state asked for: no State column either
+        f.insert(0, "?")
+    if f[0] in STATES or f[0] == "?":     # ss -t alone prints no Netid column
         f.insert(0, "tcp")
     pid = re.search(r"pid=(\d+)", line)
     v6 = ":" in f[4].rsplit(":", 1)[0]
@@ -37,7 +40,8 @@ def from_nettool(line):
     o = json.loads(line)
     pid = o.get("pid")
     return [o["proto"].rstrip("6"), o["local_address"], str(o["local_port"]),
-            o["remote_address"], str(o["remote_port"]), o["state"],
+            o["remote_address"], str(o["remote_port"]),
+            "?" if "nostate" in sys.argv[2:] else o["state"],
             str(pid) if pid is not None else "-"]
 
 
