@@ -98,7 +98,12 @@ deb:
 lint-man:
 	mandoc -Tlint -W warning $(MANPAGES)
 
+# DESIGN.md's shape rules (one loop, file and function sizes, lib/ never
+# prints or exits): prints the offenders, fails if there are any.
+lint:
+	@sh tests/lint.sh
+
 clean:
 	rm -rf build build-san build-fuzz build-deb nettool
 
-.PHONY: all unit check sanitize fuzz bench install uninstall deb lint-man clean
+.PHONY: all unit check sanitize fuzz bench install uninstall deb lint lint-man clean
