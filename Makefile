@@ -105,13 +105,13 @@ static:
 	@mkdir -p build-static/include
 	@ma=$$(gcc -print-multiarch); for d in linux asm-generic $$ma/asm; do \
 	  ln -sfn /usr/include/$$d build-static/include/$$(basename $$d); done
-	@$(STATIC_MAKE) all
+	+@$(STATIC_MAKE) all
 	cp build-static/nettool nettool-static
 
 # The whole suite against the static binary (unit tests built with musl too);
 # it runs as build-static/nettool, so messages name the program "nettool".
 check-static: static
-	@$(STATIC_MAKE) check
+	+@$(STATIC_MAKE) check
 
 # The Debian package, built from a copy of the tree in DEBDIR so the tree
 # stays clean; the .deb (and its .changes and .buildinfo) land in DEBDIR.
