@@ -127,7 +127,12 @@ deb:
 lint-man:
 	mandoc -Tlint -W warning $(MANPAGES)
 
+# DESIGN.md's shape rules (one loop, file and function sizes, lib/ never
+# prints or exits): prints the offenders, fails if there are any.
+lint:
+	@sh tests/lint.sh
+
 clean:
 	rm -rf build build-san build-fuzz build-deb build-static nettool nettool-static
 
-.PHONY: all unit check sanitize fuzz bench install uninstall deb static check-static lint-man clean
+.PHONY: all unit check sanitize fuzz bench install uninstall deb static check-static lint lint-man clean
