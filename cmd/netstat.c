@@ -251,8 +251,6 @@ static void print_listing(struct netstat *ns)
 		print_if_wanted(&l->v[i], ns);
 }
 
-/* ---- -s: counts per protocol and state ------------------------------------ */
-
 static int count_one(const struct sock_rec *r, void *arg)
 {
 	struct netstat *ns = arg;
@@ -298,8 +296,6 @@ static int print_stats(struct netstat *ns)
 		nt_write_error();
 	return EXIT_YES;
 }
-
-/* ---- -i: the interface table ---------------------------------------------- */
 
 static int print_interfaces(struct netstat *ns)
 {

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/io.h"
 #include "system/procnet.h"
 
@@ -257,9 +258,7 @@ static struct sock_rec *list_next(struct sock_list *l)
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 256;
-		struct sock_rec *v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			abort();
+		struct sock_rec *v = xrealloc(l->v, cap * sizeof *v);
 		l->v = v;
 		l->cap = cap;
 	}
@@ -394,9 +393,7 @@ int procnet_scan(const char *proc_root, unsigned proto_mask, int family,
 		files[nfiles].family = fam;
 		nfiles++;
 	}
-	buf = rc == 0 ? malloc(cap) : NULL;
-	if (rc == 0 && !buf)
-		abort();
+	buf = rc == 0 ? xmalloc(cap) : NULL;
 	for (i = 0; i < nfiles && rc == 0; i++)
 		rc = scan_fd(&files[i], buf, cap, fn, arg, malformed);
 	saved = errno;
@@ -511,9 +508,7 @@ static void owner_grow(struct owner_map *m)
 	size_t oldn = m->mask + 1, i;
 
 	m->mask = oldn * 2 - 1;
-	m->slot = calloc(oldn * 2, sizeof *m->slot);
-	if (!m->slot)
-		abort();
+	m->slot = xcalloc(oldn * 2, sizeof *m->slot);
 	m->used = 0;
 	for (i = 0; i < oldn; i++)
 		if (old[i].inode)
@@ -632,16 +627,12 @@ static void collect_inode(unsigned long inode, void *arg)
 
 struct owner_map *procnet_owners(const char *proc_root)
 {
-	struct owner_map *m = calloc(1, sizeof *m);
+	struct owner_map *m = xcalloc(1, sizeof *m);
 	DIR *d;
 	struct dirent *de;
 
-	if (!m)
-		abort();
 	m->mask = 1023;
-	m->slot = calloc(m->mask + 1, sizeof *m->slot);
-	if (!m->slot)
-		abort();
+	m->slot = xcalloc(m->mask + 1, sizeof *m->slot);
 	d = opendir(proc_root);
 	if (!d)
 		return m;
@@ -656,9 +647,7 @@ struct owner_map *procnet_owners(const char *proc_root)
 			continue; /* gone already */
 		if (m->nprocs == m->capprocs) {
 			size_t cap = m->capprocs ? m->capprocs * 2 : 64;
-			struct owner *p = realloc(m->procs, cap * sizeof *p);
-			if (!p)
-				abort();
+			struct owner *p = xrealloc(m->procs, cap * sizeof *p);
 			m->procs = p;
 			m->capprocs = cap;
 		}
@@ -727,9 +716,7 @@ static void add_inode(unsigned long inode, void *arg)
 
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
-		unsigned long *v = realloc(s->v, cap * sizeof *v);
-		if (!v)
-			abort();
+		unsigned long *v = xrealloc(s->v, cap * sizeof *v);
 		s->v = v;
 		s->cap = cap;
 	}
