@@ -5,15 +5,20 @@
 #   cat /proc/net/tcp /proc/net/tcp6   (the kernel's cost, the floor)
 #   nettool netstat -tan, ss -tan, netstat -tan
 #   nettool netstat -tanp, ss -tanp, netstat -tanp
+# and at the largest N:
+#   nettool netstat -s, netstat -s, nstat -az (socket counts and counters)
+#   nettool netstat -tan --dst 10.0.0.0/8 --dport 5432 against the cat
+#   floor and ss -tan dst 10.0.0.0/8 dport = :5432 (100 of the connections
+#   go to 10.0.0.1:5432 so the filter keeps some)
 # SIZES="20000 60000" (default) chooses N. Needs root (ip netns), ss,
-# netstat, hyperfine, python3. Everything is removed at the end.
+# netstat, nstat, hyperfine, python3. Everything is removed at the end.
 set -euo pipefail
 NETTOOL=$(realpath "${NETTOOL:-./nettool}")
 SIZES=${SIZES:-"20000 60000"}
 PER_HOLDER=5000 # connections per holder: 10,000 fds, under the 20,000 limit
 RUNS=${RUNS:-10}
 
-for c in ip ss netstat hyperfine python3; do
+for c in ip ss netstat nstat hyperfine python3; do
 	command -v "$c" >/dev/null || { echo "bench/netstat: needs $c" >&2; exit 2; }
 done
 [ "$(id -u)" = 0 ] || { echo "bench/netstat: needs root for a network namespace" >&2; exit 2; }
@@ -34,14 +39,17 @@ ip netns add "$NS"
 ip -n "$NS" link set lo up
 # The namespace's own port space: no effect on the rest of the machine.
 ip netns exec "$NS" sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
+ip -n "$NS" addr add 10.0.0.1/8 dev lo
 
 cat >"$dir/holder.py" <<'PY'
 import resource, socket, sys, time
 n, ready = int(sys.argv[1]), sys.argv[2]
 hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
 resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+addr = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
+port = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 l = socket.socket()
-l.bind(("127.0.0.1", 0))
+l.bind((addr, port))
 l.listen(4096)
 held = []
 for i in range(n):
@@ -94,3 +102,29 @@ print("ratio nettool -tan / ss -tan: %.2fx, / netstat -tan: %.2fx" % (nt / ss, n
 print("ratio nettool -tanp / ss -tanp: %.2fx (target <= 0.5x), / netstat -tanp: %.2fx" % (ntp / ssp, ntp / nsp))
 PY
 done
+
+# -s and the filter, at the largest size held.
+ip netns exec "$NS" python3 "$dir/holder.py" 100 "$dir/ready-pg" 10.0.0.1 5432 &
+pids+=($!)
+for _ in $(seq 1 600); do [ -f "$dir/ready-pg" ] && break; sleep 0.1; done
+echo "== netstat -s and a filter, $RUNS runs each, medians in ms"
+ip netns exec "$NS" hyperfine -N -w 1 -r "$RUNS" --export-json "$dir/c.json" \
+	"$NETTOOL netstat -s" "netstat -s" "nstat -az" >/dev/null
+read -r nts nss nst <<<"$(median "$dir/c.json")"
+ip netns exec "$NS" hyperfine -N -w 1 -r "$RUNS" --export-json "$dir/d.json" \
+	"cat /proc/net/tcp /proc/net/tcp6" \
+	"$NETTOOL netstat -tan --dst 10.0.0.0/8 --dport 5432" \
+	"ss -tan dst 10.0.0.0/8 dport = :5432" >/dev/null
+read -r cat ntf ssf <<<"$(median "$dir/d.json")"
+ntn=$(ip netns exec "$NS" "$NETTOOL" netstat -tan --dst 10.0.0.0/8 --dport 5432 | tail -n +2 | wc -l)
+ssn=$(ip netns exec "$NS" ss -tanH dst 10.0.0.0/8 dport = :5432 | wc -l)
+printf '%-52s %8s ms\n' "nettool netstat -s" "$nts" "netstat -s" "$nss" "nstat -az" "$nst" \
+	"cat /proc/net/tcp /proc/net/tcp6" "$cat" \
+	"nettool netstat -tan --dst 10.0.0.0/8 --dport 5432 ($ntn rows)" "$ntf" \
+	"ss -tan dst 10.0.0.0/8 dport = :5432 ($ssn rows)" "$ssf"
+python3 - "$nts" "$nss" "$nst" "$cat" "$ntf" "$ssf" <<'PY'
+import sys
+nts, nss, nst, cat, ntf, ssf = map(float, sys.argv[1:])
+print("ratio nettool -s / netstat -s: %.2fx, / nstat -az: %.2fx (target <= 1x both)" % (nts / nss, nts / nst))
+print("ratio filter / cat floor: %.2fx (target <= 1.3x), / ss: %.2fx (target <= 1x)" % (ntf / cat, ntf / ssf))
+PY

@@ -8,9 +8,11 @@
 #include <netinet/in.h>
 
 #include "cmd.h"
+#include "core/io.h"
 #include "core/out.h"
 #include "names/addr.h"
 #include "net/netlink.h"
+#include "net/routefmt.h"
 
 const char route_usage[] =
 "usage: nettool route [-4|-6] [-n] [--table main|local|all|N] [-j|--json]\n"
@@ -31,14 +33,14 @@ enum { TABLE_ALL = 0 };
 struct route_opts {
 	int family, numeric, json, get, netstat;
 	uint32_t table;               /* TABLE_ALL, or one table */
-	struct out *out;
-	struct out_col cols[16];
+	struct out *out;              /* JSON and route get's list */
+	struct obuf ob;               /* the tables, built by hand for speed */
+	struct out_col cols[16];      /* route get: TYPE shown */
 	struct nl_ifnames *ifn;
 	unsigned long shown;
 };
 
 static int show(struct route_opts *o);
-static void put_netstat_row(struct route_opts *o, const struct nl_route *r);
 
 /* ---- options -------------------------------------------------------------- */
 
@@ -80,28 +82,12 @@ static const struct out_col cols[] = {
 	{ "uid", "UID", OUT_JSON_ONLY, 0 }, { "flags", "FLAGS", 0, 0 },
 };
 
-/* "default", "10.0.0.1" (a whole address) or "10.0.0.0/8", as ip prints. */
-/* type, if not NULL, goes first for people: "blackhole 203.0.113.0/24". */
-static void put_prefix(struct out *o, int family, const uint8_t *a, int has, int len,
-		       int numeric, const char *type)
+/* "default", an address, or ADDR/LEN, as ip prints them. */
+static void put_prefix(struct out *o, int family, const uint8_t *a, int has, int len, int numeric)
 {
-	struct ip ip;
-	char buf[ADDR_STRLEN + 24];
-	size_t n = type ? (size_t)snprintf(buf, 16, "%s ", type) : 0;
-	int full = family == 4 ? 32 : 128;
+	char buf[64];
 
-	if ((!has || len == 0) && !numeric) {
-		snprintf(buf + n, sizeof buf - n, "default");
-		out_str(o, buf);
-		return;
-	}
-	ip.version = family;
-	memset(ip.b, 0, sizeof ip.b);
-	if (has)
-		memcpy(ip.b, a, family == 4 ? 4 : 16);
-	addr_format(&ip, buf + n);
-	if (len != full)
-		snprintf(buf + strlen(buf), 8, "/%d", len);
+	routefmt_prefix(family, a, has, len, numeric, buf);
 	out_str(o, buf);
 }
 
@@ -114,18 +100,14 @@ static void put_none(struct route_opts *o, const char *key)
 
 static void put_addr(struct route_opts *ro, const char *key, int family, const uint8_t *a, int has)
 {
-	struct out *o = ro->out;
-	struct ip ip;
-	char buf[ADDR_STRLEN];
+	char buf[48];
 
 	if (!has) {
 		put_none(ro, key);
 		return;
 	}
-	out_key(o, key);
-	ip.version = family;
-	memcpy(ip.b, a, family == 4 ? 4 : 16);
-	out_str(o, addr_format(&ip, buf));
+	routefmt_addr(family, a, buf);
+	out_str(out_key(ro->out, key), buf);
 }
 
 static void put_names(struct route_opts *o, const struct nl_route *r)
@@ -134,21 +116,9 @@ static void put_names(struct route_opts *o, const struct nl_route *r)
 
 	out_key(o->out, "type");
 	out_str(o->out, nl_route_type_name(r->type));
-	out_key(o->out, "table");
-	if (o->numeric && !o->json)
-		out_uint(o->out, r->table);
-	else
-		out_str(o->out, nl_table_name(r->table, buf));
-	out_key(o->out, "protocol");
-	if (o->numeric && !o->json)
-		out_uint(o->out, r->protocol);
-	else
-		out_str(o->out, nl_protocol_name(r->protocol, buf));
-	out_key(o->out, "scope");
-	if (o->numeric && !o->json)
-		out_uint(o->out, r->scope);
-	else
-		out_str(o->out, nl_scope_name(r->scope, buf));
+	out_str(out_key(o->out, "table"), nl_table_name(r->table, buf));
+	out_str(out_key(o->out, "protocol"), nl_protocol_name(r->protocol, buf));
+	out_str(out_key(o->out, "scope"), nl_scope_name(r->scope, buf));
 }
 
 static void put_route(struct route_opts *o, const struct nl_route *r)
@@ -160,12 +130,10 @@ static void put_route(struct route_opts *o, const struct nl_route *r)
 	put_names(o, r);
 	out_key(out, "family"); out_int(out, r->family);
 	out_key(out, "dst");
-	put_prefix(out, r->family, r->dst, r->has_dst, r->dst_len, o->numeric && !o->json,
-		   o->json || o->get || r->type == 1 /* RTN_UNICAST */ ? NULL :
-		   nl_route_type_name(r->type));
+	put_prefix(out, r->family, r->dst, r->has_dst, r->dst_len, 0);
 	if (r->has_src) {
 		out_key(out, "from");
-		put_prefix(out, r->family, r->src, 1, r->src_len, 1, NULL);
+		put_prefix(out, r->family, r->src, 1, r->src_len, 1);
 	}
 	put_addr(o, "gateway", r->family, r->gateway, r->has_gateway);
 	if (dev)
@@ -185,56 +153,30 @@ static void put_route(struct route_opts *o, const struct nl_route *r)
 	out_key(out, "flags");
 	out_strv(out, (char *const *)flags, nflags);
 	out_end(out);
-	if (++o->shown % 4096 == 0)
-		out_flush(out); /* stream long tables; min widths keep them aligned */
+	o->shown++;
 }
 
 static int on_route(const struct nl_route *r, void *arg)
 {
 	struct route_opts *o = arg;
+	char buf[512];
+	size_t n;
 
 	if (o->table != TABLE_ALL && r->table != o->table)
 		return 0;
-	if (o->netstat)
-		put_netstat_row(o, r);
-	else
+	if (o->json || o->get) {
 		put_route(o, r);
+		return 0;
+	}
+	buf[0] = 0;
+	n = o->netstat ? routefmt_nettools_row(r, nl_ifname(o->ifn, r->oif), o->numeric, buf) :
+		routefmt_row(r, nl_ifname(o->ifn, r->oif), o->numeric, o->table == TABLE_ALL, buf);
+	o->shown += n > 0;
+	return obuf_put(&o->ob, buf, n) < 0;
 	return 0;
 }
 
 /* ---- netstat -r: net-tools' table ----------------------------------------- */
-
-static void put_netstat_row(struct route_opts *o, const struct nl_route *r)
-{
-	char dst[ADDR_STRLEN], gw[ADDR_STRLEN], mask[ADDR_STRLEN], flags[8];
-	const char *dev = nl_ifname(o->ifn, r->oif);
-	struct ip ip = { 4, { 0 } };
-	uint32_t m = r->dst_len ? htonl(~0u << (32 - r->dst_len)) : 0;
-	size_t k = 0;
-
-	if (r->type == 3 /* RTN_BROADCAST */ || r->type == 5 /* RTN_MULTICAST */)
-		return; /* /proc/net/route leaves them out too */
-	memcpy(ip.b, r->dst, 4);
-	addr_format(&ip, dst);
-	memcpy(ip.b, r->has_gateway ? r->gateway : (const uint8_t *)"\0\0\0", 4);
-	addr_format(&ip, gw);
-	memcpy(ip.b, &m, 4);
-	addr_format(&ip, mask);
-	flags[k++] = 'U';
-	if (r->has_gateway)
-		flags[k++] = 'G';
-	if (r->dst_len == 32)
-		flags[k++] = 'H';
-	flags[k] = '\0';
-	if (r->type == 7 /* RTN_UNREACHABLE */ || r->type == 8 /* RTN_PROHIBIT */) {
-		printf("%-15s %-15s %-15s %-6s %4s %-6s %5s %s\n", dst, "-", mask, "!", "-", "-", "-", "-");
-		o->shown++;
-		return;
-	}
-	printf("%-15s %-15s %-15s %-6s %4d %-6d %5d %s\n",
-	       r->dst_len || o->numeric ? dst : "default", gw, mask, flags, 0, 0, 0, dev ? dev : "*");
-	o->shown++;
-}
 
 int route_netstat(int numeric, int json)
 {
@@ -247,10 +189,6 @@ int route_netstat(int numeric, int json)
 	o.json = json;
 	o.netstat = !json;
 	o.ifn = nl_ifnames_load();
-	if (o.netstat)
-		fputs("Kernel IP routing table\n"
-		      "Destination     Gateway         Genmask         Flags   MSS Window  irtt Iface\n",
-		      stdout);
 	show(&o);
 	if (out_close(o.out) < 0)
 		nt_write_error();
@@ -319,19 +257,28 @@ static int route_get(struct route_opts *o, int argc, char **argv)
  * people only when more than one table is listed. */
 static int show(struct route_opts *o)
 {
-	size_t n = sizeof cols / sizeof cols[0];
+	char head[128];
 	int fam;
 
-	memcpy(o->cols, cols, sizeof cols);
-	if (o->table != TABLE_ALL)
-		o->cols[0].flags |= OUT_JSON_ONLY;
-	o->out = out_open(stdout, o->json ? OUT_JSON : OUT_TABLE, o->cols, n);
+	if (o->json)
+		o->out = out_open(stdout, OUT_JSON, cols, sizeof cols / sizeof cols[0]);
+	else if (obuf_init(&o->ob, 1, 1u << 16) < 0)
+		nt_die(EXIT_NO, "out of memory");
+	else if (o->netstat)
+		obuf_put(&o->ob, routefmt_nettools_header, strlen(routefmt_nettools_header));
+	else
+		obuf_put(&o->ob, head, routefmt_header(o->table == TABLE_ALL, head));
 	for (fam = 4; fam <= 6; fam += 2) {
 		if (o->family && o->family != fam)
 			continue;
 		if (nl_dump_routes(fam, on_route, o, NULL) < 0 && !(fam == 6 && errno == EAFNOSUPPORT))
 			nt_die(EXIT_NO, "cannot read the routing table: %s", strerror(errno));
 	}
+	if (!o->json && obuf_flush(&o->ob) < 0) {
+		errno = o->ob.err;
+		nt_write_error();
+	}
+	obuf_free(&o->ob);
 	return o->shown ? EXIT_YES : EXIT_NO;
 }
 
