@@ -11,6 +11,7 @@
 #include "names/services.h"
 #include "system/ifaces.h"
 #include "system/procnet.h"
+#include "system/sockdiag.h"
 #include "system/sockdiff.h"
 #include "system/sockfilter.h"
 #include "system/sockfmt.h"
@@ -107,10 +108,8 @@ static int parse_long(struct netstat *ns, int c, int argc, char **argv)
 {
 	switch (c) {
 	case OPT_STATE: parse_states(ns, optarg); break;
-	case OPT_PORT:
-		ns->filter.port.on = 1;
-		ns->filter.port.lo = ns->filter.port.hi = (uint16_t)opt_port(optarg, 1);
-		break;
+	case OPT_PORT: ns->filter.port.lo = ns->filter.port.hi = (uint16_t)opt_port(optarg, 1);
+		ns->filter.port.on = 1; break;
 	case OPT_SPORT: parse_ports(ns, optarg, &ns->filter.sport); break;
 	case OPT_DPORT: parse_ports(ns, optarg, &ns->filter.dport); break;
 	case OPT_SRC: parse_prefix(optarg, &ns->filter.src, &ns->filter.has_src); break;
@@ -231,8 +230,9 @@ static void cannot_read(struct netstat *ns)
 }
 
 /* Streams: each record is printed as it is parsed, so tens of thousands of
- * sockets cost no more memory than one. With -p the owner pass overlaps
- * the reading instead. */
+ * sockets cost no more memory than one; ports or prefixes on TCP alone are
+ * filtered by the kernel (sock_diag). With -p the owner pass overlaps the
+ * reading instead. */
 static void print_listing(struct netstat *ns)
 {
 	struct sock_list *l = &ns->list;
@@ -241,6 +241,10 @@ static void print_listing(struct netstat *ns)
 	if (!ns->json)
 		sockfmt_header(&ns->ob, &ns->table);
 	if (!ns->program) {
+		if (strcmp(ns->proc, "/proc") == 0 && ns->protos == 1u << SP_TCP && !ns->table.info &&
+		    sockdiag_useful(&ns->filter) &&
+		    sockdiag_scan_tcp(ns->family, ns->filter.states, &ns->filter, print_if_wanted, ns) == 0)
+			return;
 		if (procnet_scan(ns->proc, ns->protos, ns->family, print_if_wanted, ns, NULL) < 0)
 			cannot_read(ns);
 		return;
@@ -388,12 +392,9 @@ int cmd_netstat(int argc, char **argv)
 		nt_die(EXIT_USAGE, "out of memory");
 	if (ns.json)
 		ns.out = sockfmt_json_open(stdout);
-	if (ns.watch_ms) {
-		rc = watch(&ns);
-	} else {
+	if (!ns.watch_ms)
 		print_listing(&ns);
-		rc = flush_output(&ns);
-	}
+	rc = ns.watch_ms ? watch(&ns) : flush_output(&ns);
 	finish(&ns, rc);
 	return ns.shown || ns.watch_ms ? EXIT_YES : EXIT_NO;
 }

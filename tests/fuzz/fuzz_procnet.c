@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "system/procnet.h"
+#include "system/sockdiag.h"
 #include "system/sockfmt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,6 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (procnet_parse_inet_line(s, size, 6, &r) == 0)
 		sockfmt_endpoint(r.remote, 6, r.rport, 1, NULL, buf);
 	if (procnet_parse_unix_line(s, size, &r) == 0 && strlen(r.path) >= sizeof r.path)
+		__builtin_trap();
+	if (sockdiag_parse(data, size, &r) == 0 && r.family != 4 && r.family != 6)
 		__builtin_trap();
 	procnet_parse_text(s, size, SP_TCP, 6, &l);
 	procnet_parse_text(s, size, SP_UNIX, 0, &l);

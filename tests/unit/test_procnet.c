@@ -8,6 +8,11 @@
 #include <unistd.h>
 
 #include "system/procnet.h"
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+
+#include "system/sockdiag.h"
 #include "system/sockdiff.h"
 #include "system/sockfilter.h"
 #include "system/sockfmt.h"
@@ -434,6 +439,61 @@ static void test_diff(void)
 	CHECK_STR(log, "~20ESTABLISHED -30 +40 ");
 }
 
+/* sock_diag: the bytecode the filters compile to, and an answer parsed. */
+static void test_sockdiag(void)
+{
+	struct sock_filter f;
+	struct addr_error err;
+	uint8_t bc[256];
+	struct { struct nlmsghdr h; struct inet_diag_msg m; } msg;
+	struct sock_rec r;
+	size_t n;
+
+	memset(&f, 0, sizeof f);
+	CHECK_INT(sockdiag_useful(&f), 0);
+	CHECK_INT(sockdiag_bytecode(&f, 4, bc, sizeof bc), 0);
+	CHECK_INT(sockfilter_port_range("5000-6000", &f.dport), 0);
+	CHECK_INT(addr_parse_prefix("10.0.0.0/8", 10, &f.dst, &err), 0);
+	f.has_dst = 1;
+	CHECK_INT(sockdiag_useful(&f), 1);
+	n = sockdiag_bytecode(&f, 4, bc, sizeof bc);
+	CHECK_INT(n, 8 + 8 + 4 + 8 + 4);          /* D_GE, D_LE, D_COND with an IPv4 address */
+	CHECK_INT(bc[0], INET_DIAG_BC_D_GE);
+	CHECK_INT(bc[1], 8);                       /* yes: the next op */
+	CHECK_INT(bc[2] | bc[3] << 8, n + 4);      /* no: past the end, rejected */
+	CHECK_INT(bc[6] | bc[7] << 8, 5000);
+	CHECK_INT(bc[8], INET_DIAG_BC_D_LE);
+	CHECK_INT(bc[10] | bc[11] << 8, n - 8 + 4);
+	CHECK_INT(bc[14] | bc[15] << 8, 6000);
+	CHECK_INT(bc[16], INET_DIAG_BC_D_COND);
+	CHECK_INT(bc[20], AF_INET);
+	CHECK_INT(bc[21], 8);                      /* prefix length */
+	CHECK_INT(bc[28], 10);                     /* the address */
+	CHECK_INT(sockdiag_bytecode(&f, 6, bc, sizeof bc), 16); /* no IPv4 prefix in a v6 dump */
+	CHECK_INT(sockdiag_bytecode(&f, 4, bc, 20), 0);         /* no room: no bytecode */
+
+	memset(&msg, 0, sizeof msg);
+	msg.h.nlmsg_len = sizeof msg;
+	msg.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.m.idiag_family = AF_INET;
+	msg.m.idiag_state = TS_ESTABLISHED;
+	msg.m.idiag_timer = 1;
+	msg.m.idiag_retrans = 3;
+	msg.m.idiag_expires = 1230;
+	msg.m.id.idiag_sport = htons(40000);
+	msg.m.id.idiag_dport = htons(5432);
+	msg.m.id.idiag_dst[0] = htonl(0x0a000001);
+	msg.m.idiag_wqueue = 7;
+	msg.m.idiag_inode = 99;
+	CHECK_INT(sockdiag_parse(&msg, sizeof msg, &r), 0);
+	CHECK(r.proto == SP_TCP && r.family == 4 && r.lport == 40000 && r.rport == 5432);
+	CHECK(r.remote[0] == 10 && r.remote[3] == 1 && r.txq == 7 && r.inode == 99);
+	CHECK_STR(sockfmt_timer(&r, (char *)bc, sizeof bc) ? (char *)bc : NULL, "on (1.23/3/0)");
+	CHECK_INT(sockdiag_parse(&msg, sizeof msg - 1, &r), -1);
+	msg.m.idiag_family = 99;
+	CHECK_INT(sockdiag_parse(&msg, sizeof msg, &r), -1);
+}
+
 int main(void)
 {
 	test_inet_lines();
@@ -451,5 +511,6 @@ int main(void)
 	test_filter_states();
 	test_filter_match();
 	test_diff();
+	test_sockdiag();
 	return unit_report();
 }
