@@ -102,8 +102,9 @@ static void parse_ports(struct scan_cmd *c)
 	}
 	if (scan_parse_ports(c->ports_text, &c->db, proto, &c->ports, &e) == 0)
 		return;
-	if (e.code == SCAN_EMPTY && e.len == 0 && !*c->ports_text)
-		nt_usage_error("port list is empty");
+	if (e.code == SCAN_EMPTY)
+		nt_usage_error("port list '%s' has an empty item",
+			       nt_quote(c->ports_text, q, sizeof q));
 	nt_usage_error("port '%s' %s",
 		       nt_quoten(c->ports_text + e.pos, e.len, q, sizeof q),
 		       e.code == SCAN_UNKNOWN_SERVICE
