@@ -27,10 +27,21 @@ static enum scan_err ports(const char *s, int proto, struct scan_ports *p)
 	return SCAN_OK;
 }
 
+static int has(const struct scan_ports *p, int port)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->v[i] == port)
+			return 1;
+	return 0;
+}
+
 static void test_ports(void)
 {
 	struct scan_ports p;
 	struct scan_error e;
+	size_t i;
 
 	CHECK_INT(ports("22,80,8000-8002,redis", SVC_TCP, &p), SCAN_OK);
 	CHECK_INT(p.n, 6);
@@ -80,10 +91,12 @@ static void test_ports(void)
 	CHECK_INT(e.pos, 4);
 	CHECK_INT(e.len, 4);
 
+	/* the file's UDP ports and the built-in table's, sorted, once each */
 	scan_ports_from_db(&db, SVC_UDP, &p);
-	CHECK_INT(p.n, 2);
-	CHECK_INT(p.v[0], 53);
-	CHECK_INT(p.v[1], 514);
+	CHECK(has(&p, 53) && has(&p, 514));
+	CHECK(!has(&p, 6379) && !has(&p, 22));
+	for (i = 1; i < p.n; i++)
+		CHECK(p.v[i] > p.v[i - 1]);
 	scan_ports_free(&p);
 }
 
