@@ -447,6 +447,17 @@ static void on_ready(struct loop *l, int fd, unsigned events, void *arg)
 	advance(p->s);
 }
 
+/* The socket's error, if one came in already (0: none yet). */
+static int pending_error(int fd)
+{
+	int err = 0;
+	socklen_t len = sizeof err;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return errno;
+	return err;
+}
+
 /* Opens, connects and (UDP) sends one probe: 0 (in flight or already
  * answered), or -1 with errno when it could not start. */
 static int start_probe(struct scan *s, struct slot *p)
@@ -472,6 +483,13 @@ static int start_probe(struct scan *s, struct slot *p)
 		goto answered;
 	if (s->o->udp && send(fd, "", 0, 0) < 0)
 		goto answered;
+	/* A local target often answers before connect() or send() returns
+	 * (the kernel ran the RST or ICMP error on this CPU on the way out):
+	 * take that answer without a trip through the loop. */
+	if ((e = pending_error(fd)) != 0) {
+		errno = e;
+		goto answered;
+	}
 	if (loop_watch(s->l, fd, s->o->udp ? LOOP_IN : LOOP_OUT, on_ready, p) < 0)
 		goto failed;
 	p->fd = fd;
