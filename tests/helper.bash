@@ -47,7 +47,9 @@ json_field() {
 	printf '%s\n' "$output" | head -n 1 | python3 -c 'import json,sys; v=json.loads(sys.stdin.read())[sys.argv[1]]; print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' "$1"
 }
 
-# A TCP port nobody listens on now (the kernel picks it).
+# A TCP port nobody listens on now (the kernel picks it). Racy: prefer a
+# server on port 0 and the port read back from its announce line. Kept
+# while capture.bats, file.bats, listen.bats and send.bats still use it.
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
