@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "route", cmd_route, "routing tables and the route the kernel picks (ip route)", route_usage },
 	{ "neigh", cmd_neigh, "ARP and NDP neighbours with their states (ip neigh)", neigh_usage },
 	{ "ifaces", cmd_ifaces, "interfaces, their addresses and counters", ifaces_usage },
+	{ "scan", cmd_scan, "which TCP or UDP ports of hosts and CIDRs answer (nc -z, nmap -sT)", scan_usage },
 	{ "capture", cmd_capture, "packet capture with BPF filters, pcap files and layer views", capture_usage },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
