@@ -471,6 +471,25 @@ import time; time.sleep(60)' </dev/null 3>&- &
 	grep -qE "^ +$after times the listen queue of a socket overflowed\$" <<<"$output"
 }
 
+@test "-i prints the interface table as net-tools netstat -i does" {
+	need_cmd netstat
+	make_netns ifaces
+	ip -n "$NS" link add v0 type veth peer name v1
+	ip -n "$NS" link set v0 up
+	run --separate-stderr in_ns netstat -i
+	[ "$status" -eq 0 ]
+	want=$(ip netns exec "$NS" netstat -i)
+	echo "$want"
+	[ "$output" = "$want" ]
+	grep -qE '^lo +65536 .* LRU$' <<<"$output"
+	run in_ns netstat -ia
+	want=$(ip netns exec "$NS" netstat -ia)
+	[ "$output" = "$want" ]
+	grep -qE '^v1 ' <<<"$output"   # down: shown with -a only
+	run --separate-stderr in_ns netstat -i --json
+	[ "$status" -eq 2 ]
+}
+
 # ---- bad input --------------------------------------------------------------
 
 @test "bad input: exit 2 with one stderr line naming the value" {
