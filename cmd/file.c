@@ -117,7 +117,7 @@ static void drop_client(struct client *c)
 		close(c->file);
 	free(c);
 	if (s->n-- == MAX_CLIENTS)
-		loop_events(s->l, s->lfd, LOOP_IN); /* room again */
+		loop_accept_hold(s->l, s->lfd, 0); /* room again */
 }
 
 static void finish(struct client *c, const char *status, const char *reason)
@@ -231,7 +231,7 @@ static void on_name_bytes(struct loop *l, int fd, unsigned ev, void *arg)
 	parse_name(c, got == 0);
 }
 
-static void add_client(struct server *s, int fd, const struct sockaddr_storage *ss,
+static void add_client(struct server *s, int fd, const struct sockaddr *sa,
 		       socklen_t sl)
 {
 	struct client *c = calloc(1, sizeof *c);
@@ -246,30 +246,24 @@ static void add_client(struct server *s, int fd, const struct sockaddr_storage *
 	c->fd = fd;
 	c->file = -1;
 	c->start = loop_now_ms();
-	sock_format_addr((const struct sockaddr *)ss, sl, c->peer, sizeof c->peer);
+	sock_format_addr(sa, sl, c->peer, sizeof c->peer);
 	c->timer = loop_timer(s->l, NAME_TIMEOUT_MS, on_name_timeout, c);
 	if (++s->n == MAX_CLIENTS)
-		loop_events(s->l, s->lfd, 0); /* the backlog waits */
+		loop_accept_hold(s->l, s->lfd, 1); /* the backlog waits */
 }
 
-static void on_accept(struct loop *l, int lfd, unsigned ev, void *arg)
+static void on_conn(struct loop *l, int fd, const struct sockaddr *peer,
+		    socklen_t len, void *arg)
 {
-	struct server *s = arg;
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	int fd;
+	(void)l;
+	add_client(arg, fd, peer, len);
+}
 
-	(void)l, (void)ev;
-	while (s->n < MAX_CLIENTS) {
-		fd = sock_accept(lfd, &ss, &sl);
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-			    errno != ECONNABORTED)
-				nt_warn("accept: %s", strerror(errno));
-			return;
-		}
-		add_client(s, fd, &ss, sl);
-	}
+/* Once per pause: the listener waits until a descriptor frees. */
+static void on_accept_pause(struct loop *l, int lfd, int err, void *arg)
+{
+	(void)l, (void)lfd, (void)arg;
+	nt_warn("cannot accept: %s; new clients wait", strerror(err));
 }
 
 static int file_serve(const struct options *o, char **args, int nargs)
@@ -297,7 +291,7 @@ static int file_serve(const struct options *o, char **args, int nargs)
 	if (s.json)
 		s.log = out_open(stdout, OUT_JSON, log_cols, sizeof log_cols / sizeof log_cols[0]);
 	s.l = loop_new();
-	if (!s.l || loop_watch(s.l, s.lfd, LOOP_IN, on_accept, &s) < 0)
+	if (!s.l || loop_accept(s.l, s.lfd, on_conn, on_accept_pause, &s) < 0)
 		nt_die(EXIT_NO, "cannot start the event loop: %s", strerror(errno));
 	if (loop_run(s.l) < 0)
 		nt_die(EXIT_NO, "event loop: %s", strerror(errno));

@@ -6,12 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "core/alloc.h"
 #include "core/io.h"
 #include "core/enc.h"
 #include "core/loop.h"
@@ -345,40 +344,35 @@ static void update_stdin(struct server *s)
 	loop_events(s->l, STDIN_FILENO, ev);
 }
 
-static void on_accept(struct loop *l, int fd, unsigned ev, void *arg)
+static void on_conn(struct loop *l, int cfd, const struct sockaddr *peer,
+		    socklen_t len, void *arg)
 {
 	struct server *s = arg;
-	struct sockaddr_storage peer;
-	socklen_t len;
-	int cfd, i;
+	struct client *c = calloc(1, sizeof *c);
 
-	(void)ev;
-	for (i = 0; i < 64; i++) { /* bounded: other fds get their turn */
-		struct client *c;
-		cfd = sock_accept(fd, &peer, &len);
-		if (cfd < 0) {
-			if (errno == EMFILE || errno == ENFILE)
-				nt_warn("too many open files; a client waits");
-			return;
-		}
-		c = calloc(1, sizeof *c);
-		if (!c || loop_watch(l, cfd, LOOP_IN, on_client_fd, c) < 0) {
-			free(c);
-			close(cfd);
-			continue;
-		}
-		c->fd = cfd;
-		lbuf_init(&c->out, CLIENT_BUF);
-		sock_format_addr((struct sockaddr *)&peer, len, c->peer, sizeof c->peer);
-		c->next = s->clients;
-		if (s->clients)
-			s->clients->prev = c;
-		s->clients = c;
-		s->nclients++;
-		event(s, "connect", c);
-		update_client(s, c);
-		update_stdin(s);
+	if (!c || loop_watch(l, cfd, LOOP_IN, on_client_fd, c) < 0) {
+		free(c);
+		close(cfd);
+		return;
 	}
+	c->fd = cfd;
+	lbuf_init(&c->out, CLIENT_BUF);
+	sock_format_addr(peer, len, c->peer, sizeof c->peer);
+	c->next = s->clients;
+	if (s->clients)
+		s->clients->prev = c;
+	s->clients = c;
+	s->nclients++;
+	event(s, "connect", c);
+	update_client(s, c);
+	update_stdin(s);
+}
+
+/* Once per pause: the listener waits until a descriptor frees. */
+static void on_accept_pause(struct loop *l, int lfd, int err, void *arg)
+{
+	(void)l, (void)lfd, (void)arg;
+	nt_warn("cannot accept: %s; new clients wait", strerror(err));
 }
 
 static void on_signal(struct loop *l, int signo, void *arg)
@@ -405,7 +399,7 @@ static int run_tcp(struct server *s)
 	lbuf_init(&s->stdout_buf, STDOUT_BUF);
 	s->scratchcap = 65536 * enc_filter_ratio(&s->fin) * ENC_RATIO + 256;
 	s->scratch = malloc(s->scratchcap);
-	if (!s->scratch || loop_watch(s->l, s->lfd, LOOP_IN, on_accept, s) < 0)
+	if (!s->scratch || loop_accept(s->l, s->lfd, on_conn, on_accept_pause, s) < 0)
 		nt_die(EXIT_NO, "cannot start: %s", strerror(errno));
 	if (loop_run(s->l) < 0)
 		nt_die(EXIT_NO, "event loop: %s", strerror(errno));
@@ -426,95 +420,120 @@ static int run_tcp(struct server *s)
 
 #define UDP_BATCH 32
 
+struct udp_server {
+	struct server *s;
+	struct sock_dgram d[UDP_BATCH];
+	char *store, *scratch;
+	size_t outcap;
+	struct obuf ob;
+	unsigned long long count, bytes;
+	int tty;
+};
+
+/* One datagram to stdout: its sender first on a terminal. */
+static void print_datagram(struct udp_server *u, const char *who,
+			   const char *p, size_t len)
+{
+	struct enc_filter *f = &u->s->fin;
+
+	if (u->tty) {
+		obuf_put(&u->ob, "[", 1);
+		obuf_put(&u->ob, who, strlen(who));
+		obuf_put(&u->ob, "] ", 2);
+	}
+	if (f->enc || f->hexdump) {
+		ssize_t k = enc_filter(f, p, len, u->scratch, u->outcap);
+		k += enc_filter(f, "", 0, u->scratch + k, u->outcap - (size_t)k);
+		obuf_put(&u->ob, u->scratch, (size_t)k);
+	} else {
+		obuf_put(&u->ob, p, len);
+	}
+	if (u->tty && (len == 0 || p[len - 1] != '\n'))
+		obuf_put(&u->ob, "\n", 1);
+}
+
+static void take_batch(struct udp_server *u, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		size_t len = u->d[i].len > SOCK_UDP_MAX ? SOCK_UDP_MAX : u->d[i].len;
+		char who[SOCK_ADDRSTRLEN];
+		u->count++;
+		u->bytes += len;
+		sock_format_addr((struct sockaddr *)&u->d[i].addr, u->d[i].addrlen,
+				 who, sizeof who);
+		if (u->s->o.json)
+			fprintf(stderr, "{\"event\":\"datagram\",\"proto\":\"udp\",\"peer\":\"%s\",\"bytes\":%zu}\n",
+				who, len);
+		if (u->s->o.echo)
+			u->d[i].len = len;
+		else
+			print_datagram(u, who, u->d[i].buf, len);
+	}
+	if (u->s->o.echo)
+		sock_send_batch(u->s->lfd, u->d, n);
+	if (u->tty)
+		obuf_flush(&u->ob);
+}
+
+static void on_udp(struct loop *l, int fd, unsigned ev, void *arg)
+{
+	struct udp_server *u = arg;
+	int n, rounds;
+
+	(void)ev;
+	/* Bounded: a flood still lets signals through. */
+	for (rounds = 0; rounds < 64; rounds++) {
+		n = sock_recv_batch(fd, u->d, UDP_BATCH);
+		if (n <= 0)
+			break;
+		take_batch(u, n);
+		if (u->ob.err) {
+			loop_stop(l);
+			return;
+		}
+	}
+	if (obuf_flush(&u->ob) < 0)
+		loop_stop(l);
+}
+
+/* An ICMP error from an echo to a peer that left: not ours to stop on. */
+static void on_udp_error(struct loop *l, int fd, int err, void *arg)
+{
+	(void)l, (void)fd, (void)err, (void)arg;
+}
+
 static int run_udp(struct server *s)
 {
-	struct sock_dgram d[UDP_BATCH];
-	char *store = malloc((size_t)UDP_BATCH * (SOCK_UDP_MAX + 1));
-	size_t outcap = (SOCK_UDP_MAX + 1) * enc_filter_ratio(&s->fin) * 2 + 256;
-	char *scratch = malloc(outcap);
-	struct obuf ob;
-	unsigned long long count = 0, bytes = 0;
-	int tty = nt_stdout_is_tty(), i, n;
-	sigset_t set;
-	struct pollfd p[2];
+	struct udp_server u = { .s = s };
+	int i;
 
-	if (!store || !scratch || obuf_init(&ob, STDOUT_FILENO, 1 << 20) < 0)
+	u.store = xmalloc((size_t)UDP_BATCH * (SOCK_UDP_MAX + 1));
+	u.outcap = (SOCK_UDP_MAX + 1) * enc_filter_ratio(&s->fin) * 2 + 256;
+	u.scratch = xmalloc(u.outcap);
+	u.tty = nt_stdout_is_tty();
+	if (obuf_init(&u.ob, STDOUT_FILENO, 1 << 20) < 0)
 		nt_die(EXIT_NO, "out of memory");
 	for (i = 0; i < UDP_BATCH; i++) {
-		d[i].buf = store + (size_t)i * (SOCK_UDP_MAX + 1);
-		d[i].cap = SOCK_UDP_MAX + 1;
+		u.d[i].buf = u.store + (size_t)i * (SOCK_UDP_MAX + 1);
+		u.d[i].cap = SOCK_UDP_MAX + 1;
 	}
 	sock_set_rcvbuf(s->lfd, 8 << 20);
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	{
-		int sfd = signalfd(-1, &set, SFD_CLOEXEC);
-		p[0].fd = s->lfd;
-		p[0].events = POLLIN;
-		p[1].fd = sfd;
-		p[1].events = POLLIN;
-	}
-	for (;;) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (p[1].revents)
-			break;
-		while ((n = sock_recv_batch(s->lfd, d, UDP_BATCH)) > 0) {
-			for (i = 0; i < n; i++) {
-				size_t len = d[i].len > SOCK_UDP_MAX ? SOCK_UDP_MAX : d[i].len;
-				char who[SOCK_ADDRSTRLEN];
-				count++;
-				bytes += len;
-				sock_format_addr((struct sockaddr *)&d[i].addr, d[i].addrlen,
-						 who, sizeof who);
-				if (s->o.json) {
-					fprintf(stderr, "{\"event\":\"datagram\",\"proto\":\"udp\",\"peer\":\"%s\",\"bytes\":%zu}\n",
-						who, len);
-				}
-				if (s->o.echo) {
-					d[i].len = len;
-					continue;
-				}
-				if (tty) {
-					obuf_put(&ob, "[", 1);
-					obuf_put(&ob, who, strlen(who));
-					obuf_put(&ob, "] ", 2);
-				}
-				if (s->fin.enc || s->fin.hexdump) {
-					ssize_t k = enc_filter(&s->fin, d[i].buf, len, scratch, outcap);
-					k += enc_filter(&s->fin, "", 0, scratch + k, outcap - (size_t)k);
-					obuf_put(&ob, scratch, (size_t)k);
-				} else {
-					obuf_put(&ob, d[i].buf, len);
-				}
-				if (tty && (len == 0 || d[i].buf[len - 1] != '\n'))
-					obuf_put(&ob, "\n", 1);
-			}
-			if (s->o.echo)
-				sock_send_batch(s->lfd, d, n);
-			if (tty)
-				obuf_flush(&ob);
-			if (ob.err)
-				goto done;
-		}
-		if (obuf_flush(&ob) < 0)
-			break;
-	}
-done:
-	obuf_flush(&ob);
-	if (ob.err && ob.err != EPIPE)
-		nt_warn("writing stdout: %s", strerror(ob.err));
+	if (loop_watch(s->l, s->lfd, LOOP_IN, on_udp, &u) < 0 ||
+	    loop_on_error(s->l, s->lfd, on_udp_error) < 0)
+		nt_die(EXIT_NO, "cannot start: %s", strerror(errno));
+	if (loop_run(s->l) < 0)
+		nt_die(EXIT_NO, "event loop: %s", strerror(errno));
+	obuf_flush(&u.ob);
+	if (u.ob.err && u.ob.err != EPIPE)
+		nt_warn("writing stdout: %s", strerror(u.ob.err));
 	if (!s->o.json)
 		fprintf(stderr, "nettool listen: closed %s: %llu datagrams, %llu bytes\n",
-			s->bound, count, bytes);
-	obuf_free(&ob);
-	free(store);
-	free(scratch);
+			s->bound, u.count, u.bytes);
+	obuf_free(&u.ob);
+	free(u.store);
+	free(u.scratch);
 	return 0;
 }
 
@@ -600,13 +619,14 @@ int cmd_listen(int argc, char **argv)
 		       s.o.spec.host ? s.o.spec.host : "*", s.o.spec.port, sock_strerror(err));
 	}
 	sock_format_addr((struct sockaddr *)&bound, blen, s.bound, sizeof s.bound);
-	if (s.o.spec.proto == SOCK_PROTO_UDP)
-		return run_udp(&s);
 	s.l = loop_new();
 	if (!s.l || loop_signal(s.l, SIGINT, on_signal, &s) < 0 ||
 	    loop_signal(s.l, SIGTERM, on_signal, &s) < 0)
 		nt_die(EXIT_NO, "cannot start: %s", strerror(errno));
-	err = run_tcp(&s);
+	if (s.o.spec.proto == SOCK_PROTO_UDP)
+		err = run_udp(&s);
+	else
+		err = run_tcp(&s);
 	loop_free(s.l);
 	close(s.lfd);
 	enc_filter_free(&s.fin);

@@ -1,7 +1,6 @@
 /* nettool send: a TCP or UDP client (netcat's connect mode). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "core/alloc.h"
 #include "core/io.h"
 #include "core/enc.h"
 #include "core/loop.h"
@@ -52,6 +52,7 @@ struct tcp_session {
 					peer's address follows it */
 	int why_local;               /* ... unless about stdin/stdout */
 	int err;
+	int signo;                   /* SIGINT/SIGTERM ended the session */
 	struct enc_filter fup, fdown;
 };
 
@@ -68,6 +69,16 @@ static void json_event(const struct send_opts *o, const char *event,
 		sent, received);
 }
 
+/* Ends the process by the signal that stopped it, as if it had not been
+ * caught, once the descriptors and terminal are back as they were. */
+static noreturn void die_by(int signo)
+{
+	fflush(stdout);
+	signal(signo, SIG_DFL);
+	raise(signo);
+	_exit(128 + signo);
+}
+
 static void on_idle(struct loop *l, void *arg)
 {
 	struct tcp_session *t = arg;
@@ -76,6 +87,12 @@ static void on_idle(struct loop *l, void *arg)
 	t->status = EXIT_NO;
 	t->why = "idle timeout on";
 	t->err = ETIMEDOUT;
+	loop_stop(l);
+}
+
+static void on_tcp_signal(struct loop *l, int signo, void *arg)
+{
+	((struct tcp_session *)arg)->signo = signo;
 	loop_stop(l);
 }
 
@@ -203,7 +220,8 @@ static int run_tcp(const struct send_opts *o, int fd, const char *peer)
 	setup_filters(&t, o);
 	t.l = loop_new();
 	t.sock_in = dup(fd);
-	if (!t.l || t.sock_in < 0)
+	if (!t.l || t.sock_in < 0 || loop_signal(t.l, SIGINT, on_tcp_signal, &t) < 0 ||
+	    loop_signal(t.l, SIGTERM, on_tcp_signal, &t) < 0)
 		nt_die(EXIT_NO, "cannot start: %s", strerror(errno));
 	if (o->message) {
 		if (send_message_blocking(fd, o, &t.fup) < 0)
@@ -252,6 +270,8 @@ done:
 	enc_filter_free(&t.fdown);
 	close(t.sock_in);
 	close(fd);
+	if (t.signo)
+		die_by(t.signo); /* stdin and stdout are blocking again */
 	if (t.cut_short)
 		nt_warn("%s closed the connection before the end of input "
 			"(%llu bytes sent)", peer, sent);
@@ -373,44 +393,94 @@ fail:
 	return -1;
 }
 
-static int udp_wait_replies(int fd, int wait_ms, struct enc_filter *f,
-			    unsigned long long *received)
-{
-	static char buf[SOCK_UDP_MAX + 1];
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char *out = NULL;
-	size_t outcap = (SOCK_UDP_MAX + 1) * enc_filter_ratio(f) + 128;
-	int rc;
-	ssize_t n;
+/* Waiting for replies: each one printed, the wait ending idle_ms after
+ * the last (or at a signal). */
+struct udp_replies {
+	int idle_ms, timer, err, signo;
+	struct enc_filter *f;
+	char *buf, *out;
+	size_t outcap;
+	unsigned long long received;
+};
 
-	out = malloc(outcap);
-	if (!out)
-		return -1;
-	for (;;) {
-		rc = poll(&p, 1, wait_ms);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc <= 0)
-			break;
-		n = recv(fd, buf, sizeof buf, 0);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			free(out);
-			return -1;
-		}
-		*received += (unsigned long long)n;
-		if (f->enc || f->hexdump) {
-			ssize_t k = enc_filter(f, buf, (size_t)n, out, outcap);
-			k += enc_filter(f, "", 0, out + k, outcap - (size_t)k);
-			if (k > 0 && io_write_all(STDOUT_FILENO, out, (size_t)k) < 0)
-				break;
-		} else if (io_write_all(STDOUT_FILENO, buf, (size_t)n) < 0) {
-			break;
-		}
+static void on_replies_idle(struct loop *l, void *arg)
+{
+	((struct udp_replies *)arg)->timer = 0;
+	loop_stop(l);
+}
+
+static int print_reply(struct udp_replies *u, size_t n)
+{
+	struct enc_filter *f = u->f;
+
+	if (f->enc || f->hexdump) {
+		ssize_t k = enc_filter(f, u->buf, n, u->out, u->outcap);
+		k += enc_filter(f, "", 0, u->out + k, u->outcap - (size_t)k);
+		return k > 0 ? io_write_all(STDOUT_FILENO, u->out, (size_t)k) : 0;
 	}
-	free(out);
-	return 0;
+	return io_write_all(STDOUT_FILENO, u->buf, n);
+}
+
+static void on_reply(struct loop *l, int fd, unsigned ev, void *arg)
+{
+	struct udp_replies *u = arg;
+	ssize_t n = recv(fd, u->buf, SOCK_UDP_MAX + 1, 0);
+
+	(void)ev;
+	if (n < 0) {
+		if (errno != EINTR && errno != EAGAIN) {
+			u->err = errno;
+			loop_stop(l);
+		}
+		return;
+	}
+	u->received += (unsigned long long)n;
+	if (print_reply(u, (size_t)n) < 0) {
+		loop_stop(l);
+		return;
+	}
+	loop_timer_cancel(l, u->timer);
+	u->timer = loop_timer(l, u->idle_ms, on_replies_idle, u);
+}
+
+static void on_reply_error(struct loop *l, int fd, int err, void *arg)
+{
+	(void)fd;
+	((struct udp_replies *)arg)->err = err;
+	loop_stop(l);
+}
+
+static void on_udp_signal(struct loop *l, int signo, void *arg)
+{
+	((struct udp_replies *)arg)->signo = signo;
+	loop_stop(l);
+}
+
+/* Returns 0, or -1 with errno when receiving failed; *signo is set when
+ * a signal ended the wait. */
+static int udp_wait_replies(int fd, int wait_ms, struct enc_filter *f,
+			    unsigned long long *received, int *signo)
+{
+	struct udp_replies u = { .idle_ms = wait_ms, .f = f };
+	struct loop *l = loop_new();
+
+	u.outcap = (SOCK_UDP_MAX + 1) * enc_filter_ratio(f) + 128;
+	u.out = xmalloc(u.outcap);
+	u.buf = xmalloc(SOCK_UDP_MAX + 1);
+	if (!l || loop_signal(l, SIGINT, on_udp_signal, &u) < 0 ||
+	    loop_signal(l, SIGTERM, on_udp_signal, &u) < 0 ||
+	    loop_watch(l, fd, LOOP_IN, on_reply, &u) < 0 ||
+	    loop_on_error(l, fd, on_reply_error) < 0 ||
+	    (u.timer = loop_timer(l, wait_ms, on_replies_idle, &u)) < 0 ||
+	    loop_run(l) < 0)
+		u.err = errno;
+	loop_free(l);
+	free(u.out);
+	free(u.buf);
+	*received = u.received;
+	*signo = u.signo;
+	errno = u.err;
+	return u.err ? -1 : 0;
 }
 
 static int run_udp(const struct send_opts *o, int fd, const char *peer)
@@ -418,7 +488,7 @@ static int run_udp(const struct send_opts *o, int fd, const char *peer)
 	struct udp_out u;
 	struct enc_filter fup, fdown;
 	unsigned long long received = 0;
-	int i, rc;
+	int i, rc, signo = 0;
 	char q[64];
 
 	memset(&u, 0, sizeof u);
@@ -444,8 +514,10 @@ static int run_udp(const struct send_opts *o, int fd, const char *peer)
 	if (rc < 0)
 		nt_die(EXIT_NO, "sending to %s: %s", peer, sock_strerror(errno));
 	if (o->idle_ms > 0 &&
-	    udp_wait_replies(fd, o->idle_ms, &fdown, &received) < 0)
+	    udp_wait_replies(fd, o->idle_ms, &fdown, &received, &signo) < 0)
 		nt_die(EXIT_NO, "receiving from %s: %s", peer, sock_strerror(errno));
+	if (signo)
+		die_by(signo);
 	json_event(o, "close", peer, u.sent, received);
 	free(u.store);
 	enc_filter_free(&fup);

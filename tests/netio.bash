@@ -33,3 +33,38 @@ wait_file_has() {
 	done
 	echo "'$2' never appeared in $1"; cat "$1"; return 1
 }
+
+# announced_port FILE: waits (bounded, 5 s) for a server's announce line
+# ("nettool CMD: listening on ADDR:PORT", or the JSON event with its
+# "port") in FILE and prints PORT.
+announced_port() {
+	local i line
+	for i in $(seq 1 100); do
+		line=$(grep -m1 'listening on ' "$1" 2>/dev/null) && {
+			echo "${line##*:}"; return 0; }
+		line=$(grep -m1 -o '"event":"listening".*"port":[0-9]*' "$1" 2>/dev/null) && {
+			echo "${line##*:}"; return 0; }
+		sleep 0.05
+	done
+	echo "no announce line in $1:" >&2; cat "$1" >&2; return 1
+}
+
+# wait_file_lines FILE N: waits (bounded) until FILE has N lines.
+wait_file_lines() {
+	local i
+	for i in $(seq 1 100); do
+		[ "$(wc -l < "$1" 2>/dev/null || echo 0)" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "$1 has fewer than $2 lines:"; cat "$1"; return 1
+}
+
+# wait_gone PID: waits (bounded, 10 s) until process PID has ended.
+wait_gone() {
+	local i
+	for i in $(seq 1 200); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	echo "process $1 still runs"; return 1
+}

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -13,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/loop.h"
 #include "net/sock.h"
 
 int sock_parse_proto(const char *s, enum sock_transport *out)
@@ -81,36 +81,70 @@ static int bind_source(int fd, const struct sock_spec *s, int family, int *err)
 	return 0;
 }
 
-/* connect() bounded by timeout_ms: non-blocking connect, poll, then
- * SO_ERROR tells how it ended. */
+/* How a connect in progress ended: 0 or an errno. */
+struct connect_wait {
+	int err;
+};
+
+static void on_connected(struct loop *l, int fd, unsigned ev, void *arg)
+{
+	struct connect_wait *c = arg;
+	socklen_t len = sizeof c->err;
+
+	(void)ev;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &c->err, &len) < 0)
+		c->err = errno;
+	loop_stop(l);
+}
+
+static void on_connect_error(struct loop *l, int fd, int err, void *arg)
+{
+	(void)fd;
+	((struct connect_wait *)arg)->err = err;
+	loop_stop(l);
+}
+
+static void on_connect_timeout(struct loop *l, void *arg)
+{
+	((struct connect_wait *)arg)->err = ETIMEDOUT;
+	loop_stop(l);
+}
+
+/* Waits on the loop for a connect in progress; 0 or -1 with errno. */
+static int connect_wait(int fd, int timeout_ms)
+{
+	struct connect_wait c = { EINPROGRESS };
+	struct loop *l = loop_new();
+
+	if (!l)
+		return -1;
+	if (loop_watch(l, fd, LOOP_OUT, on_connected, &c) < 0 ||
+	    loop_on_error(l, fd, on_connect_error) < 0 ||
+	    (timeout_ms >= 0 && loop_timer(l, timeout_ms, on_connect_timeout, &c) < 0) ||
+	    loop_run(l) < 0)
+		c.err = errno;
+	loop_unwatch(l, fd);
+	loop_free(l);
+	if (c.err) {
+		errno = c.err;
+		return -1;
+	}
+	return 0;
+}
+
+/* connect() bounded by timeout_ms: non-blocking connect, then the loop
+ * waits until it ends (SO_ERROR says how) or the time is up. */
 static int connect_timed(int fd, const struct sockaddr *sa, socklen_t len,
 			 int timeout_ms)
 {
-	struct pollfd p = { .fd = fd, .events = POLLOUT };
-	socklen_t elen = sizeof(int);
-	int e = 0, rc;
-
 	if (sock_set_nonblock(fd, 1) < 0)
 		return -1;
 	if (connect(fd, sa, len) == 0)
 		return sock_set_nonblock(fd, 0);
 	if (errno != EINPROGRESS && errno != EINTR)
 		return -1;
-	do
-		rc = poll(&p, 1, timeout_ms < 0 ? -1 : timeout_ms);
-	while (rc < 0 && errno == EINTR);
-	if (rc < 0)
+	if (connect_wait(fd, timeout_ms) < 0)
 		return -1;
-	if (rc == 0) {
-		errno = ETIMEDOUT;
-		return -1;
-	}
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) < 0)
-		return -1;
-	if (e) {
-		errno = e;
-		return -1;
-	}
 	return sock_set_nonblock(fd, 0);
 }
 
