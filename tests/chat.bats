@@ -118,3 +118,33 @@ s.settimeout(10); print(s.recvfrom(1024)[0].hex(), flush=True)' >"$T/py.out" &
 	[ "$status" -eq 2 ]
 	[ "$output" = "nettool chat: unknown encoding 'NOPE'" ]
 }
+
+# chat_on_tty SIG: runs chat on the pseudo-terminal of script(1), waits
+# (bounded) for it to take the terminal raw, sends SIG, and leaves the
+# terminal modes seen while it ran and after it ended in $TMP/during and
+# $TMP/after, and its exit status in $TMP/rc.
+chat_on_tty() {
+	need_cmd script
+	mkfifo "$TMP/keep"
+	sleep 30 > "$TMP/keep" &   # holds script's input open, killed below
+	KEEP=$!
+	timeout 20 script -qec "sh -c '\"$NETTOOL\" chat udp 0 127.0.0.1 9 </dev/tty & p=\$!
+		for i in \$(seq 100); do stty -a | grep -q -- -echo && break; sleep 0.05; done
+		stty -a > \"$TMP/during\"; kill -$1 \$p; wait \$p; echo \$? > \"$TMP/rc\"
+		stty -a > \"$TMP/after\"'" /dev/null < "$TMP/keep" > /dev/null
+	kill "$KEEP" 2>/dev/null || true
+}
+
+@test "chat on a terminal: Ctrl-C (SIGINT) and SIGTERM put the terminal modes back" {
+	for sig in INT TERM; do
+		rm -f "$TMP/keep" "$TMP/during" "$TMP/after" "$TMP/rc"
+		chat_on_tty "$sig"
+		grep -q -- "-icanon" "$TMP/during"   # it was raw while running
+		grep -q -- "-echo " "$TMP/during"
+		grep -qw -- "icanon" "$TMP/after"     # and is cooked again
+		! grep -q -- "-icanon" "$TMP/after"
+		! grep -q -- "-echo " "$TMP/after"
+		# it still ends by the signal, as before
+		[ "$(cat "$TMP/rc")" -eq $((128 + $(kill -l "$sig"))) ]
+	done
+}

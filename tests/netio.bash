@@ -68,3 +68,17 @@ wait_gone() {
 	done
 	echo "process $1 still runs"; return 1
 }
+
+# bound_port PID [t|u]: waits (bounded, 5 s) until process PID listens on
+# a TCP port (u: is bound to a UDP port) and prints that port. For peers
+# started on port 0 that do not say which port they got.
+bound_port() {
+	local i port
+	for i in $(seq 1 100); do
+		port=$(ss -H"${2:-t}"lnp 2>/dev/null | awk -v p="pid=$1," \
+			'index($0, p) { n = split($4, a, ":"); print a[n]; exit }')
+		[ -n "$port" ] && { echo "$port"; return 0; }
+		sleep 0.05
+	done
+	echo "process $1 is bound to no port" >&2; return 1
+}
