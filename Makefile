@@ -10,7 +10,7 @@ MANDIR    = $(PREFIX)/share/man
 COMPDIR   = $(PREFIX)/share/bash-completion/completions
 
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
-ALLCFLAGS = -pthread -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -Icmd $(WARN) $(CFLAGS)
+ALLCFLAGS = -pthread -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -Icmd $(WARN) $(CPPFLAGS) $(CFLAGS)
 
 # Object files go under BUILD so a sanitizer build can sit beside the
 # normal one; BIN is the binary the tests drive.
@@ -84,10 +84,26 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nettool $(DESTDIR)$(COMPDIR)/nettool
 	for m in $(notdir $(MANPAGES)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
 
+# The Debian package, built from a copy of the tree in DEBDIR so the tree
+# stays clean; the .deb (and its .changes and .buildinfo) land in DEBDIR.
+DEBDIR  ?= build-deb
+DEB_SRC  = Makefile README.md cmd lib man completions debian tests
+deb:
+	rm -rf $(DEBDIR) && mkdir -p $(DEBDIR)/src
+	cp -R $(DEB_SRC) $(DEBDIR)/src/
+	cd $(DEBDIR)/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
+	rm -rf $(DEBDIR)/src
+	@ls $(DEBDIR)/*.deb
+
 lint-man:
 	mandoc -Tlint -W warning $(MANPAGES)
 
-clean:
-	rm -rf build build-san build-fuzz nettool
+# DESIGN.md's shape rules (one loop, file and function sizes, lib/ never
+# prints or exits): prints the offenders, fails if there are any.
+lint:
+	@sh tests/lint.sh
 
-.PHONY: all unit check sanitize fuzz bench install uninstall lint-man clean
+clean:
+	rm -rf build build-san build-fuzz build-deb nettool
+
+.PHONY: all unit check sanitize fuzz bench install uninstall deb lint lint-man clean
