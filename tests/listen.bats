@@ -60,6 +60,7 @@ cpu_ticks() {
 }
 
 @test "listen tcp: the notes' client sends GBK and gets the reply, --encoding gbk" {
+	need_encoding GBK
 	bg sh -c "printf 'thank you !' | exec '$NETTOOL' listen --encoding gbk --once tcp 0 > '$TMP/out' 2> '$TMP/err'"
 	P=$(announced_port "$TMP/err")
 	run timeout 10 python3 "$FIX/tcp_client.py" 127.0.0.1 "$P" 我是文本
@@ -147,6 +148,7 @@ s.sendall(b'fresh\n'); print(s.recv(100).decode().strip())"
 }
 
 @test "listen udp: datagrams from socat and the notes' sender, GBK decoded" {
+	need_encoding GBK
 	start_listen -b 127.0.0.1 --encoding gbk udp 0
 	python3 "$FIX/udp_send.py" 127.0.0.1 "$P" 我是文本 gbk
 	wait_file_has "$TMP/out" "我是文本"

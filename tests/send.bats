@@ -63,6 +63,7 @@ start_udp_peer() {
 }
 
 @test "send tcp: the notes' one-shot server gets GBK text and its reply prints as UTF-8" {
+	need_encoding GBK
 	start_peer python3 "$FIX/tcp_server.py" 0 > "$TMP/srv"
 	run timeout 10 "$NETTOOL" send --encoding gbk -n tcp 127.0.0.1 "$P" 我是文本
 	[ "$status" -eq 0 ]
@@ -161,6 +162,7 @@ s.bind(('127.0.0.1',0)); s.listen(1); c,_=s.accept(); time.sleep(20)"
 }
 
 @test "send udp: the notes' receiver decodes GBK from --encoding gbk" {
+	need_encoding GBK
 	start_udp_peer python3 "$FIX/udp_recv.py" 0 > "$TMP/got"
 	run nt send udp --encoding gbk -n 127.0.0.1 "$P" 我是文本
 	[ "$status" -eq 0 ]
