@@ -52,21 +52,12 @@ struct server {
 };
 
 static const struct out_col event_cols[] = {
-	{ "event", "event", 0, 0 },
-	{ "proto", "proto", 0, 0 },
-	{ "local", "local", 0, 0 },
-	{ "port", "port", 0, 0 },
-	{ "peer", "peer", 0, 0 },
-	{ "bytes", "bytes", 0, 0 },
+	{ "event", "event", 0, 0 }, { "proto", "proto", 0, 0 },
+	{ "local", "local", 0, 0 }, { "port", "port", 0, 0 },
+	{ "peer", "peer", 0, 0 }, { "bytes", "bytes", 0, 0 },
 	{ "bytes_received", "bytes_received", 0, 0 },
-	{ "bytes_sent", "bytes_sent", 0, 0 },
-	{ "clients", "clients", 0, 0 },
+	{ "bytes_sent", "bytes_sent", 0, 0 }, { "clients", "clients", 0, 0 },
 };
-
-static const char *proto_name(const struct server *s)
-{
-	return s->o.spec.proto == SOCK_PROTO_UDP ? "udp" : "tcp";
-}
 
 /* "nettool listen: listening on 0.0.0.0:41234", or the JSON event. */
 static void announce(struct server *s, int port)
@@ -76,7 +67,8 @@ static void announce(struct server *s, int port)
 		return;
 	}
 	out_str(out_key(s->events, "event"), "listening");
-	out_str(out_key(s->events, "proto"), proto_name(s));
+	out_str(out_key(s->events, "proto"),
+		s->o.spec.proto == SOCK_PROTO_UDP ? "udp" : "tcp");
 	out_str(out_key(s->events, "local"), s->bound);
 	out_int(out_key(s->events, "port"), port);
 	out_end(s->events);
@@ -178,8 +170,8 @@ static int run_tcp(struct server *s)
 
 struct udp_server {
 	struct server *s;
-	struct sock_dgram d[UDP_BATCH];
-	char *store, *scratch;
+	struct sock_batch b;
+	char *scratch;
 	size_t outcap;
 	struct obuf ob;
 	unsigned long long count, bytes;
@@ -213,12 +205,12 @@ static void take_batch(struct udp_server *u, int n)
 	int i;
 
 	for (i = 0; i < n; i++) {
-		size_t len = u->d[i].len > SOCK_UDP_MAX ? SOCK_UDP_MAX : u->d[i].len;
+		struct sock_dgram *d = &u->b.d[i];
+		size_t len = d->len > SOCK_UDP_MAX ? SOCK_UDP_MAX : d->len;
 		char who[SOCK_ADDRSTRLEN];
 		u->count++;
 		u->bytes += len;
-		sock_format_addr((struct sockaddr *)&u->d[i].addr, u->d[i].addrlen,
-				 who, sizeof who);
+		sock_format_addr((struct sockaddr *)&d->addr, d->addrlen, who, sizeof who);
 		if (u->s->events) {
 			out_str(out_key(u->s->events, "event"), "datagram");
 			out_str(out_key(u->s->events, "proto"), "udp");
@@ -227,12 +219,12 @@ static void take_batch(struct udp_server *u, int n)
 			out_end(u->s->events);
 		}
 		if (u->s->o.echo)
-			u->d[i].len = len;
+			d->len = len;
 		else
-			print_datagram(u, who, u->d[i].buf, len);
+			print_datagram(u, who, d->buf, len);
 	}
 	if (u->s->o.echo)
-		sock_send_batch(u->s->lfd, u->d, n);
+		sock_send_batch(u->s->lfd, u->b.d, n);
 	if (u->tty)
 		obuf_flush(&u->ob);
 }
@@ -245,7 +237,7 @@ static void on_udp(struct loop *l, int fd, unsigned ev, void *arg)
 	(void)ev;
 	/* Bounded: a flood still lets signals through. */
 	for (rounds = 0; rounds < 64; rounds++) {
-		n = sock_recv_batch(fd, u->d, UDP_BATCH);
+		n = sock_batch_recv(fd, &u->b);
 		if (n <= 0)
 			break;
 		take_batch(u, n);
@@ -267,18 +259,13 @@ static void on_udp_error(struct loop *l, int fd, int err, void *arg)
 static int run_udp(struct server *s)
 {
 	struct udp_server u = { .s = s };
-	int i;
 
-	u.store = xmalloc((size_t)UDP_BATCH * (SOCK_UDP_MAX + 1));
+	sock_batch_init(&u.b, UDP_BATCH, SOCK_UDP_MAX + 1);
 	u.outcap = (SOCK_UDP_MAX + 1) * enc_filter_ratio(&s->fin) * 2 + 256;
 	u.scratch = xmalloc(u.outcap);
 	u.tty = nt_stdout_is_tty();
 	if (obuf_init(&u.ob, STDOUT_FILENO, 1 << 20) < 0)
 		nt_die(EXIT_NO, "out of memory");
-	for (i = 0; i < UDP_BATCH; i++) {
-		u.d[i].buf = u.store + (size_t)i * (SOCK_UDP_MAX + 1);
-		u.d[i].cap = SOCK_UDP_MAX + 1;
-	}
 	sock_set_rcvbuf(s->lfd, 8 << 20);
 	if (loop_watch(s->l, s->lfd, LOOP_IN, on_udp, &u) < 0 ||
 	    loop_on_error(s->l, s->lfd, on_udp_error) < 0)
@@ -292,7 +279,7 @@ static int run_udp(struct server *s)
 		nt_warn("closed %s: %llu datagrams, %llu bytes", s->bound, u.count,
 			u.bytes);
 	obuf_free(&u.ob);
-	free(u.store);
+	sock_batch_free(&u.b);
 	free(u.scratch);
 	return 0;
 }

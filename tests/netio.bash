@@ -1,12 +1,8 @@
-# Shared by send.bats and listen.bats: start background peers, remember
+# Shared by send, listen, chat and file.bats: start background peers, remember
 # their PIDs for teardown.
 FIX=$BATS_TEST_DIRNAME/fixtures
 PIDS=()
 TMP=$(mktemp -d)
-
-udp_free_port() {
-	python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 
 # bg CMD...: runs CMD in the background, its PID appended to PIDS.
 bg() {
