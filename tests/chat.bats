@@ -131,7 +131,7 @@ chat_on_tty() {
 	sleep 30 > "$TMP/keep" &   # holds script's input open, killed below
 	KEEP=$!
 	timeout 20 script -qec "sh -c '\"$NETTOOL\" chat udp 0 127.0.0.1 9 </dev/tty & p=\$!
-		for i in \$(seq 100); do stty -a | grep -q -- -echo && break; sleep 0.05; done
+		for i in \$(seq 100); do stty -a | grep -q -- -icanon && break; sleep 0.05; done
 		stty -a > \"$TMP/during\"; kill -$1 \$p; wait \$p; echo \$? > \"$TMP/rc\"
 		stty -a > \"$TMP/after\"'" /dev/null < "$TMP/keep" > /dev/null
 	kill "$KEEP" 2>/dev/null || true

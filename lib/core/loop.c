@@ -360,20 +360,33 @@ static int wait_events(struct loop *l, struct epoll_event *ev, int n, long long 
 	return epoll_wait(l->ep, ev, n, us < 0 ? -1 : (int)((us + 999) / 1000));
 }
 
+/* The due timer with the earliest deadline (the oldest of equals), or -1. */
+static long earliest_due(const struct loop *l, long long now)
+{
+	long best = -1;
+	size_t i;
+
+	for (i = 0; i < l->nt; i++) {
+		const struct timer *t = &l->t[i];
+		if (t->when > now)
+			continue;
+		if (best < 0 || t->when < l->t[best].when ||
+		    (t->when == l->t[best].when && t->id < l->t[best].id))
+			best = (long)i;
+	}
+	return best;
+}
+
+/* Due timers fire in deadline order, even when the loop woke late. */
 static void run_timers(struct loop *l)
 {
 	long long now = loop_now_us();
-	size_t i = 0;
+	long i;
 
-	while (i < l->nt && !l->stop) {
-		if (l->t[i].when <= now) {
-			struct timer t = l->t[i];
-			l->t[i] = l->t[--l->nt];
-			t.fn(l, t.arg);
-			i = 0; /* the table may have changed under us */
-		} else {
-			i++;
-		}
+	while (!l->stop && (i = earliest_due(l, now)) >= 0) {
+		struct timer t = l->t[i];
+		l->t[i] = l->t[--l->nt];
+		t.fn(l, t.arg); /* may add or cancel timers */
 	}
 }
 
@@ -388,21 +401,19 @@ static void run_always(struct loop *l)
 	}
 }
 
-/* EPOLLERR on a socket: its pending error goes to the owner. Returns 1
- * when handled, 0 when the fd's callback should look for itself. */
+/* EPOLLERR on a socket with an error handler: its pending error goes to
+ * the handler. Returns 1 when handled, 0 when the fd's callback gets
+ * LOOP_ERR and looks for itself. */
 static int take_error(struct loop *l, struct watch *w)
 {
 	socklen_t len = sizeof(int);
 	int err = 0;
 
+	if (!w->efn)
+		return 0;
 	if (getsockopt(w->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err == 0)
 		return 0;
-	if (w->efn) {
-		w->efn(l, w->fd, err, w->arg);
-		return 1;
-	}
-	errno = err;
-	w->fn(l, w->fd, w->events | LOOP_ERR, w->arg);
+	w->efn(l, w->fd, err, w->arg);
 	return 1;
 }
 

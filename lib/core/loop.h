@@ -37,11 +37,12 @@ int loop_events(struct loop *l, int fd, unsigned events);
  * descriptors retries at once: the fd is about to be closed. */
 int loop_unwatch(struct loop *l, int fd);
 
-/* An error condition on a watched socket (EPOLLERR): the loop reads the
- * socket's pending error (SO_ERROR) and hands it to fn set here, instead
- * of calling the fd's callback. Without one, the fd's callback gets
- * LOOP_ERR with errno set to that error. For other fds (pipes, ttys) the
- * fd's callback gets LOOP_ERR and its own read or write tells why. */
+/* An error condition on a watched socket (EPOLLERR): with fn set here,
+ * the loop reads the socket's pending error (SO_ERROR, which clears it)
+ * and hands it to fn instead of calling the fd's callback. Without one,
+ * the fd's callback gets LOOP_ERR and must take the error itself (its
+ * read or write, or SO_ERROR), or the loop wakes for it again. For fds
+ * that are not sockets (pipes, ttys) the callback always gets LOOP_ERR. */
 typedef void (*loop_error_fn)(struct loop *l, int fd, int err, void *arg);
 int loop_on_error(struct loop *l, int fd, loop_error_fn fn);
 
