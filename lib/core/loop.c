@@ -360,33 +360,23 @@ static int wait_events(struct loop *l, struct epoll_event *ev, int n, long long 
 	return epoll_wait(l->ep, ev, n, us < 0 ? -1 : (int)((us + 999) / 1000));
 }
 
-/* The due timer with the earliest deadline (the oldest of equals), or -1. */
-static long earliest_due(const struct loop *l, long long now)
-{
-	long best = -1;
-	size_t i;
-
-	for (i = 0; i < l->nt; i++) {
-		const struct timer *t = &l->t[i];
-		if (t->when > now)
-			continue;
-		if (best < 0 || t->when < l->t[best].when ||
-		    (t->when == l->t[best].when && t->id < l->t[best].id))
-			best = (long)i;
-	}
-	return best;
-}
-
-/* Due timers fire in deadline order, even when the loop woke late. */
+/* Fires the timers that are due, earliest first (several may be due at
+ * once after a slow turn); a timer set by a callback for now fires too. */
 static void run_timers(struct loop *l)
 {
 	long long now = loop_now_us();
-	long i;
 
-	while (!l->stop && (i = earliest_due(l, now)) >= 0) {
-		struct timer t = l->t[i];
-		l->t[i] = l->t[--l->nt];
-		t.fn(l, t.arg); /* may add or cancel timers */
+	while (!l->stop) {
+		size_t i, best = l->nt;
+		struct timer t;
+		for (i = 0; i < l->nt; i++)
+			if (l->t[i].when <= now && (best == l->nt || l->t[i].when < l->t[best].when))
+				best = i;
+		if (best == l->nt)
+			break;
+		t = l->t[best];
+		l->t[best] = l->t[--l->nt];
+		t.fn(l, t.arg);
 	}
 }
 
