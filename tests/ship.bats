@@ -122,8 +122,7 @@ awk_of() { sed -n '/# nettool completion: begin/,/# nettool completion: end/p' "
 	[ "$(awk_of "$c/_nettool")" = "$(awk_of "$c/nettool.bash")" ]
 	[ "$(awk_of "$c/nettool.fish")" = "$(awk_of "$c/nettool.bash")" ]
 	# It sits in single quotes in all three shells (fish reads \\ there).
-	! awk_of "$c/nettool.bash" | grep -q "'"
-	! awk_of "$c/nettool.bash" | grep -qF '\\'
+	[ -z "$(awk_of "$c/nettool.bash" | grep -F -e "'" -e '\\')" ]
 }
 
 @test "make install puts the zsh and fish completions under DESTDIR" {
