@@ -7,10 +7,17 @@
 #include "names/addr.h"
 #include "cmd.h"
 #include "core/io.h"
+#include "core/lines.h"
 #include "core/out.h"
+#include "ipclass.h"
 
 const char ipclass_usage[] =
-"usage: nettool ipclass [--json] [--filter CATEGORY] [ADDR[/PREFIX] | ADDR NETMASK]...\n"
+"usage: nettool ipclass [-j|--json] [-f|--filter CATEGORY] [ADDR[/PREFIX] | ADDR NETMASK]...\n"
+"       nettool ipclass [--json] [--force] --split PREFIX | --subnets N CIDR...\n"
+"       nettool ipclass [--json] --range START END | --range START-END\n"
+"       nettool ipclass [--json] --merge [CIDR | ADDR | START-END]...\n"
+"       nettool ipclass [--json] [-v] --in CIDR[,CIDR...] | --in-file FILE\n"
+"       nettool ipclass [--json] --reverse ADDR[/PREFIX]...\n"
 "\n"
 "Classify IPv4 and IPv6 addresses: classful class (A-E) with leading bits,\n"
 "default mask and network/host split, the dotted binary form, and the\n"
@@ -19,8 +26,22 @@ const char ipclass_usage[] =
 "Without operands, reads one address per line from standard input and\n"
 "prints ADDRESS<TAB>CLASS<TAB>CATEGORY.\n"
 "\n"
-"  -j, --json             one JSON object per address\n"
+"  -j, --json             one JSON object per address (or CIDR, or line)\n"
 "  -f, --filter CATEGORY  only addresses in CATEGORY (exit 1 if none)\n"
+"\n"
+"Subnet planning, IPv4 and IPv6, one CIDR per output line:\n"
+"      --split PREFIX     the subnets of length PREFIX of each CIDR\n"
+"      --subnets N        the smallest prefix giving N subnets, and those\n"
+"      --force            allow more than 2^20 subnets\n"
+"      --range            a range START END as the fewest CIDRs\n"
+"      --merge            the fewest CIDRs covering the operands (or the\n"
+"                         lines of standard input): addresses, CIDRs, ranges\n"
+"      --in LIST          print the lines of standard input whose first\n"
+"                         address lies in a CIDR of the comma-separated LIST\n"
+"      --in-file FILE     the same with one CIDR, address or range a line\n"
+"  -v, --invert-match     with --in: print the other lines\n"
+"      --reverse          the reverse DNS name of each address, or the\n"
+"                         reverse zones of each network\n"
 "\n"
 "IPv4 categories: this-network private shared loopback link-local\n"
 "  ietf-protocol documentation benchmarking multicast reserved broadcast global\n"
@@ -29,15 +50,6 @@ const char ipclass_usage[] =
 
 /* Longer than any address with a prefix: the rest of such a line is junk. */
 #define MAX_ADDR_TEXT 128
-#define BULK_BUF (1u << 20)
-
-struct ipclass {
-	int json;
-	const char *filter;
-	struct out *out;
-	int bad;        /* inputs that were not addresses */
-	long matched;   /* records printed */
-};
 
 enum col {
 	C_ADDRESS, C_VERSION, C_CLASS, C_LEADING, C_DEFMASK, C_DEFPREFIX,
@@ -167,66 +179,6 @@ static int emit_record(struct ipclass *ic, const struct ip_prefix *p)
 	return out_end(o);
 }
 
-/* One line naming the bad part of text, e.g. "'256.1.1.1': part '256' is
- * out of range (0-255)". */
-static void describe_error(const char *text, size_t n, const struct addr_error *e,
-			   char *msg, size_t size)
-{
-	char q[MAX_ADDR_TEXT * 4 + 8], part[MAX_ADDR_TEXT * 4 + 8];
-	size_t plen = e->pos <= n ? (e->len < n - e->pos ? e->len : n - e->pos) : 0;
-	int v6 = memchr(text, ':', n) != NULL;
-
-	nt_quoten(text, n, q, sizeof q);
-	nt_quoten(text + (e->pos <= n ? e->pos : n), plen, part, sizeof part);
-	switch (e->code) {
-	case ADDR_EMPTY:
-		snprintf(msg, size, "empty address");
-		break;
-	case ADDR_BAD_CHAR:
-		snprintf(msg, size, "'%s': unexpected character '%s' at position %zu",
-			 q, part, e->pos + 1);
-		break;
-	case ADDR_OCTET_RANGE:
-	case ADDR_LEADING_ZERO:
-		snprintf(msg, size, "'%s': part '%s' %s", q, part,
-			 e->code == ADDR_OCTET_RANGE ? "is out of range (0-255)" :
-			 "has a leading zero (octal and padded forms are not accepted)");
-		break;
-	case ADDR_EMPTY_PART:
-		snprintf(msg, size, "'%s': empty part at position %zu", q, e->pos + 1);
-		break;
-	case ADDR_TOO_MANY:
-		snprintf(msg, size, "'%s': too many parts ('%s' after the fourth)", q, part);
-		break;
-	case ADDR_BAD_PREFIX:
-		snprintf(msg, size, "'%s': prefix length '%s' is not a plain decimal number (0-%d)",
-			 q, part, v6 ? 128 : 32);
-		break;
-	case ADDR_PREFIX_RANGE:
-		snprintf(msg, size, "'%s': prefix length '%s' is out of range (0-%d)",
-			 q, part, v6 ? 128 : 32);
-		break;
-	case ADDR_BAD_NETMASK:
-		snprintf(msg, size, "'%s': netmask '%s' is not a contiguous netmask", q, part);
-		break;
-	default:
-		snprintf(msg, size, "'%s': %s", q, addr_strerror(e->code));
-	}
-}
-
-static void report_bad(struct ipclass *ic, long lineno, const char *text, size_t n,
-		       const struct addr_error *e)
-{
-	char msg[2048];
-
-	describe_error(text, n, e, msg, sizeof msg);
-	if (lineno > 0)
-		nt_warn("line %ld: %s", lineno, msg);
-	else
-		nt_warn("%s", msg);
-	ic->bad++;
-}
-
 /* ADDR NETMASK: an IPv4 operand after a bare IPv4 address that starts with
  * 255 is taken as its netmask, as ipcalc does. */
 static int is_netmask_operand(const struct ip_prefix *p, const char *next)
@@ -245,7 +197,7 @@ static int classify_operands(struct ipclass *ic, int argc, char **argv)
 		const char *s = argv[i];
 
 		if (addr_parse_prefix(s, strlen(s), &p, &e) < 0) {
-			report_bad(ic, 0, s, strlen(s), &e);
+			ipclass_bad(ic, NULL, 0, s, strlen(s), &e);
 			continue;
 		}
 		if (i + 1 < argc && is_netmask_operand(&p, argv[i + 1])) {
@@ -254,7 +206,7 @@ static int classify_operands(struct ipclass *ic, int argc, char **argv)
 			if (p.prefix < 0) {
 				if (e.code != ADDR_BAD_NETMASK)
 					e = (struct addr_error){ ADDR_BAD_NETMASK, 0, strlen(m) };
-				report_bad(ic, 0, m, strlen(m), &e);
+				ipclass_bad(ic, NULL, 0, m, strlen(m), &e);
 				continue;
 			}
 		}
@@ -269,24 +221,13 @@ static int classify_operands(struct ipclass *ic, int argc, char **argv)
 struct bulk {
 	struct ipclass *ic;
 	struct obuf ob;
-	long lineno;
 };
 
-static void trim(const char **s, size_t *n)
-{
-	while (*n && ((*s)[*n - 1] == '\r' || (*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
-	while (*n && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-}
-
-static void put_tsv(struct bulk *b, const char *s, size_t n, char cls, const char *cat)
+static void put_tsv(struct obuf *ob, const char *s, size_t n, char cls,
+		    const char *cat)
 {
 	char mid[4] = { '\t', cls, '\t', 0 };
 	size_t clen = strlen(cat);
-	struct obuf *ob = &b->ob;
 
 	/* Fast path: room for the whole line in the buffer. */
 	if (ob->len + n + clen + 4 <= ob->cap) {
@@ -304,125 +245,174 @@ static void put_tsv(struct bulk *b, const char *s, size_t n, char cls, const cha
 	obuf_put(ob, "\n", 1);
 }
 
-static void bulk_line(struct bulk *b, const char *s, size_t n)
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Anything but a plain IPv4 line without --json: parse, then classify
+ * in full. */
+static void bulk_slow(struct bulk *b, const char *s, size_t n, long lineno)
 {
 	struct ipclass *ic = b->ic;
 	struct addr_error e;
 	struct ip_prefix p;
-	uint32_t a;
+	const char *cat;
+	char cls;
 
-	b->lineno++;
-	trim(&s, &n);
+	while (n && is_blank(s[n - 1]))
+		n--;
+	while (n && is_blank(*s)) {
+		s++;
+		n--;
+	}
 	if (n > MAX_ADDR_TEXT) {
 		nt_warn("line %ld: line is too long (%zu bytes) to be an address",
-			b->lineno, n);
+			lineno, n);
 		ic->bad++;
 		return;
 	}
-	if (!ic->json && addr_parse_ipv4(s, n, &a, NULL) == 0) {
-		const char *cat = addr_category_ipv4(a);
-		if (ic->filter && strcmp(cat, ic->filter) != 0)
-			return;
-		ic->matched++;
-		put_tsv(b, s, n, addr_ipv4_class(a).letter, cat);
-		return;
-	}
 	if (addr_parse_prefix(s, n, &p, &e) < 0) {
-		report_bad(ic, b->lineno, s, n, &e);
+		ipclass_bad(ic, NULL, lineno, s, n, &e);
 		return;
 	}
 	if (ic->json) {
 		emit_record(ic, &p);
 		return;
 	}
-	{
-		const char *cat = addr_classify(&p.ip)->category;
-		char cls = p.ip.version == 4 ? addr_ipv4_class(
-			(uint32_t)p.ip.b[0] << 24).letter : '-';
-		if (ic->filter && strcmp(cat, ic->filter) != 0)
-			return;
-		ic->matched++;
-		put_tsv(b, s, n, cls, cat);
+	cat = addr_classify(&p.ip)->category;
+	cls = p.ip.version == 4 ? addr_ipv4_class((uint32_t)p.ip.b[0] << 24).letter : '-';
+	if (ic->filter && strcmp(cat, ic->filter) != 0)
+		return;
+	ic->matched++;
+	put_tsv(&b->ob, s, n, cls, cat);
+}
+
+static int bulk_line(void *ctx, const char *s, size_t n, long lineno)
+{
+	struct bulk *b = ctx;
+	uint32_t a;
+	size_t len;
+
+	if (!s) {
+		nt_warn("line %ld: line is too long to be an address", lineno);
+		b->ic->bad++;
+		return 0;
 	}
+	len = addr_scan_ipv4(s, n, &a);
+	if (len && (len == n || (len + 1 == n && s[len] == '\r')) && !b->ic->json) {
+		const char *cat = addr_category_ipv4(a);
+		if (b->ic->filter && strcmp(cat, b->ic->filter) != 0)
+			return 0;
+		b->ic->matched++;
+		put_tsv(&b->ob, s, len, addr_ipv4_class(a).letter, cat);
+		return b->ob.err != 0;
+	}
+	bulk_slow(b, s, n, lineno);
+	return b->ob.err != 0;
 }
 
 static int classify_stdin(struct ipclass *ic)
 {
-	struct bulk b = { ic, { 0 }, 0 };
-	char *buf = malloc(BULK_BUF);
-	size_t have = 0;
-	int skipping = 0, rc = 0;
+	struct bulk b = { ic, { 0 } };
+	long lines = 0;
+	int rc = 0;
 
-	if (!buf || obuf_init(&b.ob, STDOUT_FILENO, 1u << 16) < 0)
+	if (obuf_init(&b.ob, STDOUT_FILENO, 1u << 16) < 0)
 		nt_die(EXIT_USAGE, "out of memory");
-	for (;;) {
-		ssize_t r = io_read(STDIN_FILENO, buf + have, BULK_BUF - have);
-		char *p = buf, *end, *nl;
-
-		if (r < 0)
-			nt_die(EXIT_USAGE, "cannot read standard input: %s", strerror(errno));
-		end = buf + have + r;
-		while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
-			if (skipping)
-				skipping = 0; /* the end of an overlong line */
-			else
-				bulk_line(&b, p, (size_t)(nl - p));
-			p = nl + 1;
-		}
-		have = (size_t)(end - p);
-		if (r == 0) {
-			if (have && !skipping)
-				bulk_line(&b, p, have);
-			break;
-		}
-		memmove(buf, p, have);
-		if (have == BULK_BUF) {
-			/* A "line" of a megabyte: report it once, drop the rest. */
-			if (!skipping) {
-				b.lineno++;
-				nt_warn("line %ld: line is too long to be an address",
-					b.lineno);
-				ic->bad++;
-				skipping = 1;
-			}
-			have = 0;
-		}
-		if (b.ob.err)
-			break;
-	}
+	if (lines_each(STDIN_FILENO, IPCLASS_BUF, bulk_line, &b, NULL) < 0)
+		nt_die(EXIT_USAGE, "cannot read standard input: %s", strerror(errno));
+	lines = ic->matched + ic->bad;
 	if (obuf_flush(&b.ob) < 0 || fflush(stdout) != 0) {
 		errno = b.ob.err ? b.ob.err : errno;
 		rc = -1;
 	}
-	if (b.lineno == 0 && rc == 0)
-		nt_usage_error("no addresses on standard input");
 	obuf_free(&b.ob);
-	free(buf);
+	if (rc == 0 && lines == 0 && !ic->filter)
+		nt_usage_error("no addresses on standard input");
 	return rc;
+}
+
+/* ---- options --------------------------------------------------------- */
+
+static void set_mode(struct ipclass *ic, enum ipclass_mode m, const char *arg)
+{
+	static const char *const names[] = {
+		"", "--split", "--subnets", "--range", "--merge", "--in", "--reverse",
+	};
+
+	if (ic->mode != MODE_CLASSIFY && ic->mode != m)
+		nt_usage_error("%s and %s cannot be combined", names[ic->mode], names[m]);
+	if (ic->mode == m && m == MODE_IN)
+		nt_usage_error("--in and --in-file cannot be combined (put the networks in the file)");
+	ic->mode = m;
+	ic->mode_arg = arg;
+}
+
+static void parse_options(struct ipclass *ic, int argc, char **argv)
+{
+	enum { O_SPLIT = 256, O_SUBNETS, O_RANGE, O_MERGE, O_IN, O_IN_FILE,
+	       O_REVERSE, O_FORCE };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "invert-match", no_argument, NULL, 'v' },
+		{ "split", required_argument, NULL, O_SPLIT },
+		{ "subnets", required_argument, NULL, O_SUBNETS },
+		{ "range", no_argument, NULL, O_RANGE },
+		{ "merge", no_argument, NULL, O_MERGE },
+		{ "in", required_argument, NULL, O_IN },
+		{ "in-file", required_argument, NULL, O_IN_FILE },
+		{ "reverse", no_argument, NULL, O_REVERSE },
+		{ "force", no_argument, NULL, O_FORCE },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const enum ipclass_mode modes[] = {
+		MODE_SPLIT, MODE_SUBNETS, MODE_RANGE, MODE_MERGE, MODE_IN, MODE_IN,
+		MODE_REVERSE,
+	};
+	int c;
+
+	while ((c = nt_getopt(argc, argv, "jf:v", longopts)) != -1) {
+		if (c == 'j')
+			ic->json = 1;
+		else if (c == 'f')
+			ic->filter = optarg;
+		else if (c == 'v')
+			ic->invert = 1;
+		else if (c == O_FORCE)
+			ic->force = 1;
+		else if (c == O_IN_FILE)
+			ic->in_file = optarg, set_mode(ic, MODE_IN, NULL);
+		else if (c >= O_SPLIT && c <= O_REVERSE)
+			set_mode(ic, modes[c - O_SPLIT], optarg);
+	}
+}
+
+static void check_options(struct ipclass *ic)
+{
+	char q[128];
+
+	if (ic->filter && ic->mode != MODE_CLASSIFY)
+		nt_usage_error("--filter classifies; it cannot be combined with subnet planning");
+	if (ic->filter && !addr_is_category(ic->filter, 0))
+		nt_usage_error("unknown category '%s' (see 'nettool ipclass --help' for the list)",
+			       nt_quote(ic->filter, q, sizeof q));
+	if (ic->invert && ic->mode != MODE_IN)
+		nt_usage_error("-v only applies to --in and --in-file");
 }
 
 int cmd_ipclass(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ipclass ic = { 0 };
-	char q[128];
-	int c, rc;
+	int rc;
 
-	while ((c = nt_getopt(argc, argv, "jf:", longopts)) != -1) {
-		if (c == 'j')
-			ic.json = 1;
-		else if (c == 'f')
-			ic.filter = optarg;
-	}
-	if (ic.filter && !addr_is_category(ic.filter, 0))
-		nt_usage_error("unknown category '%s' (see 'nettool ipclass --help' for the list)",
-			       nt_quote(ic.filter, q, sizeof q));
+	parse_options(&ic, argc, argv);
+	check_options(&ic);
 	argc -= optind;
 	argv += optind;
+	if (ic.mode != MODE_CLASSIFY)
+		return ipplan_run(&ic, argc, argv);
 	ic.out = out_open(stdout, ic.json ? OUT_JSON : OUT_LIST, columns, C_COUNT);
 	if (argc > 0) {
 		rc = classify_operands(&ic, argc, argv);
@@ -431,12 +421,6 @@ int cmd_ipclass(int argc, char **argv)
 			nt_usage_error("no address given: name addresses or pipe them on standard input");
 		rc = classify_stdin(&ic);
 	}
-	if (out_close(ic.out) < 0 || rc < 0) {
-		if (errno == EPIPE)
-			return EXIT_NO; /* dispatch ends quietly on a closed pipe */
-		nt_die(EXIT_USAGE, "write error on standard output: %s", strerror(errno));
-	}
-	if (ic.bad)
-		return EXIT_USAGE;
-	return ic.filter && ic.matched == 0 ? EXIT_NO : EXIT_YES;
+	rc = out_close(ic.out) < 0 || rc < 0;
+	return ipclass_finish(&ic, rc, ic.filter != NULL);
 }

@@ -65,6 +65,36 @@ int addr_parse_ipv4(const char *s, size_t n, uint32_t *out, struct addr_error *e
 	return 0;
 }
 
+size_t addr_scan_ipv4(const char *s, size_t n, uint32_t *out)
+{
+	const char *p = s, *end = s + n;
+	uint32_t a = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned v;
+
+		if (part && (p == end || *p++ != '.'))
+			return 0;
+		if (p == end || !is_digit(*p))
+			return 0;
+		v = (unsigned)(*p++ - '0');
+		if (p < end && is_digit(*p)) {
+			if (v == 0)
+				return 0; /* leading zero */
+			v = v * 10 + (unsigned)(*p++ - '0');
+			if (p < end && is_digit(*p)) {
+				v = v * 10 + (unsigned)(*p++ - '0');
+				if (v > 255 || (p < end && is_digit(*p)))
+					return 0;
+			}
+		}
+		a = a << 8 | v;
+	}
+	*out = a;
+	return (size_t)(p - s);
+}
+
 static void ip_from_v4(struct ip *ip, uint32_t a)
 {
 	memset(ip, 0, sizeof *ip);
@@ -201,6 +231,8 @@ const char *addr_strerror(enum addr_err e)
 	case ADDR_PREFIX_RANGE: return "prefix length is out of range";
 	case ADDR_BAD_NETMASK: return "not a contiguous netmask";
 	case ADDR_TOO_LONG: return "too long to be an address";
+	case ADDR_RANGE_ORDER: return "the range starts after its end";
+	case ADDR_RANGE_FAMILY: return "the range mixes IPv4 and IPv6";
 	}
 	return "invalid address";
 }
@@ -420,7 +452,7 @@ static void mask_bits(struct ip *m, int version, int prefix)
 }
 
 /* 2^n in decimal, n <= 128, by doubling a digit string. */
-static void pow2_decimal(int n, char *out)
+void addr_pow2_decimal(int n, char *out)
 {
 	char d[48];
 	int len = 1, i, k;
@@ -469,6 +501,84 @@ void addr_network(const struct ip_prefix *p, struct addr_net *out)
 		snprintf(out->hosts, sizeof out->hosts, "%llu",
 			 (unsigned long long)((UINT64_C(1) << host_bits) - 2));
 	} else {
-		pow2_decimal(host_bits, out->hosts);
+		addr_pow2_decimal(host_bits, out->hosts);
 	}
+}
+
+/* ---- messages ------------------------------------------------------------ */
+
+/* s[0..len) with control, non-ASCII, quote and backslash bytes as \xNN,
+ * cut with "..." to fit n bytes: safe to quote in a message. */
+static const char *quote(const char *s, size_t len, char *buf, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *end = s + len;
+	size_t j = 0;
+
+	for (; s < end && j + 5 < n; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c >= 0x7f || c == '\'' || c == '\\') {
+			buf[j++] = '\\';
+			buf[j++] = 'x';
+			buf[j++] = hex[c >> 4];
+			buf[j++] = hex[c & 15];
+		} else {
+			buf[j++] = (char)c;
+		}
+	}
+	if (s < end && j + 3 < n) {
+		memcpy(buf + j, "...", 3);
+		j += 3;
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
+static void describe(char *msg, size_t size, const struct addr_error *e,
+		     const char *q, const char *part, int max)
+{
+	switch (e->code) {
+	case ADDR_EMPTY:
+		snprintf(msg, size, "empty address");
+		break;
+	case ADDR_BAD_CHAR:
+		snprintf(msg, size, "'%s': unexpected character '%s' at position %zu",
+			 q, part, e->pos + 1);
+		break;
+	case ADDR_OCTET_RANGE:
+	case ADDR_LEADING_ZERO:
+		snprintf(msg, size, "'%s': part '%s' %s", q, part,
+			 e->code == ADDR_OCTET_RANGE ? "is out of range (0-255)" :
+			 "has a leading zero (octal and padded forms are not accepted)");
+		break;
+	case ADDR_EMPTY_PART:
+		snprintf(msg, size, "'%s': empty part at position %zu", q, e->pos + 1);
+		break;
+	case ADDR_TOO_MANY:
+		snprintf(msg, size, "'%s': too many parts ('%s' after the fourth)", q, part);
+		break;
+	case ADDR_BAD_PREFIX:
+	case ADDR_PREFIX_RANGE:
+		snprintf(msg, size, "'%s': prefix length '%s' is %s (0-%d)", q, part,
+			 e->code == ADDR_BAD_PREFIX ? "not a plain decimal number" :
+			 "out of range", max);
+		break;
+	case ADDR_BAD_NETMASK:
+		snprintf(msg, size, "'%s': netmask '%s' is not a contiguous netmask", q, part);
+		break;
+	default:
+		snprintf(msg, size, "'%s': %s", q, addr_strerror(e->code));
+	}
+}
+
+void addr_describe_error(const char *text, size_t n, const struct addr_error *e,
+			 char *msg, size_t size)
+{
+	char q[160 * 4 + 8], part[160 * 4 + 8];
+	size_t pos = e->pos <= n ? e->pos : n;
+	size_t plen = e->len < n - pos ? e->len : n - pos;
+
+	quote(text, n, q, sizeof q);
+	quote(text + pos, plen, part, sizeof part);
+	describe(msg, size, e, q, part, memchr(text, ':', n) ? 128 : 32);
 }

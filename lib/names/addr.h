@@ -31,6 +31,8 @@ enum addr_err {
 	ADDR_PREFIX_RANGE,   /* "/33", "/129" */
 	ADDR_BAD_NETMASK,    /* a dotted netmask that is not contiguous */
 	ADDR_TOO_LONG,       /* longer than any address can be */
+	ADDR_RANGE_ORDER,    /* a range whose start is after its end */
+	ADDR_RANGE_FAMILY,   /* a range from IPv4 to IPv6 or back */
 };
 
 /* Where the problem is, so a message can name the bad part. */
@@ -42,6 +44,10 @@ struct addr_error {
 /* Strict dotted quad of exactly four decimal parts 0-255, no leading
  * zeros, signs or blanks. Returns 0, or -1 with *err filled. */
 int addr_parse_ipv4(const char *s, size_t n, uint32_t *out, struct addr_error *err);
+/* The dotted quad at the start of s (same rules), for hot loops: returns
+ * its length with *out set, or 0 if s does not start with one. What
+ * follows it is not looked at. */
+size_t addr_scan_ipv4(const char *s, size_t n, uint32_t *out);
 /* IPv4 or IPv6, chosen by the presence of ':'. */
 int addr_parse(const char *s, size_t n, struct ip *out, struct addr_error *err);
 /* ADDR, ADDR/LEN or IPv4 ADDR/NETMASK. */
@@ -50,6 +56,10 @@ int addr_parse_prefix(const char *s, size_t n, struct ip_prefix *out,
 /* A dotted netmask to its prefix length; -1 if not contiguous or invalid. */
 int addr_netmask_to_prefix(const char *s, size_t n, struct addr_error *err);
 const char *addr_strerror(enum addr_err e);
+/* One line naming the bad part of text for a message, with unsafe bytes
+ * escaped: "'256.1.1.1': part '256' is out of range (0-255)". */
+void addr_describe_error(const char *text, size_t n, const struct addr_error *e,
+			 char *msg, size_t size);
 
 /* Text forms. IPv6 in RFC 5952 form. buf needs ADDR_STRLEN bytes. */
 #define ADDR_STRLEN 46
@@ -90,5 +100,7 @@ struct addr_net {
 	char hosts[48];
 };
 void addr_network(const struct ip_prefix *p, struct addr_net *out);
+/* 2^n in decimal, n <= 128; out needs 40 bytes. */
+void addr_pow2_decimal(int n, char *out);
 
 #endif
