@@ -169,31 +169,49 @@ static int split_mode(struct ipclass *ic, int argc, char **argv)
 
 /* ---- --range ---------------------------------------------------------------- */
 
-static int range_mode(struct ipclass *ic, int argc, char **argv)
+/* START END as two operands. */
+static int range_pair(struct ipclass *ic, char **argv)
 {
-	char text[2 * MAX_TEXT];
+	char text[2 * PLAN_STRLEN + 2];
 	struct addr_error e;
 	struct plan_range r;
-	struct ip a, b;
+	struct ip ip[2];
 	int i;
 
-	if (argc == 1 && strchr(argv[0], '-'))
-		snprintf(text, sizeof text, "%s", argv[0]);
-	else if (argc == 2)
-		snprintf(text, sizeof text, "%s-%s", argv[0], argv[1]);
-	else
-		nt_usage_error("--range takes START END or START-END");
-	for (i = 0; i < argc; i++)
-		if (argc == 2 && addr_parse(argv[i], strlen(argv[i]), i ? &b : &a, &e) < 0) {
+	for (i = 0; i < 2; i++)
+		if (addr_parse(argv[i], strlen(argv[i]), &ip[i], &e) < 0) {
 			ipclass_bad(ic, NULL, 0, argv[i], strlen(argv[i]), &e);
 			return 0;
 		}
-	if ((argc == 1 && plan_parse_item(text, strlen(text), &r, &e) < 0) ||
-	    (argc == 2 && plan_make_range(&a, &b, &r, &e) < 0)) {
+	if (plan_make_range(&ip[0], &ip[1], &r, &e) < 0) {
+		snprintf(text, sizeof text, "%s-%s", argv[0], argv[1]);
 		ipclass_bad(ic, NULL, 0, text, strlen(text), &e);
 		return 0;
 	}
 	return emit_range(ic, &r);
+}
+
+static int range_mode(struct ipclass *ic, int argc, char **argv)
+{
+	struct addr_error e;
+	struct plan_range r;
+	char q[128];
+	int i;
+
+	if (argc == 2 && !strchr(argv[0], '-') && !strchr(argv[1], '-'))
+		return range_pair(ic, argv);
+	if (argc == 0)
+		nt_usage_error("--range needs START END or START-END");
+	for (i = 0; i < argc; i++) {
+		if (!strchr(argv[i], '-'))
+			nt_usage_error("--range takes START END or START-END..., not '%s'",
+				       nt_quote(argv[i], q, sizeof q));
+		if (plan_parse_item(argv[i], strlen(argv[i]), &r, &e) < 0)
+			ipclass_bad(ic, NULL, 0, argv[i], strlen(argv[i]), &e);
+		else if (emit_range(ic, &r) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* ---- lists of networks: --merge, --in, --in-file --------------------------- */
