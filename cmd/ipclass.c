@@ -48,9 +48,6 @@ const char ipclass_usage[] =
 "IPv6 categories: unspecified loopback ipv4-mapped nat64 discard teredo\n"
 "  documentation 6to4 unique-local link-local multicast global reserved\n";
 
-/* Longer than any address with a prefix: the rest of such a line is junk. */
-#define MAX_ADDR_TEXT 128
-
 enum col {
 	C_ADDRESS, C_VERSION, C_CLASS, C_LEADING, C_DEFMASK, C_DEFPREFIX,
 	C_NETPART, C_HOSTPART, C_BINARY, C_CATEGORY, C_SCOPE, C_RANGE,
@@ -83,17 +80,6 @@ static const struct out_col columns[C_COUNT] = {
 	[C_HOSTS] = { "hosts", "hosts", OUT_RIGHT, 0 },
 };
 
-/* "172.20" and "1.5": the classful network and host bytes. */
-static void split_bytes(const struct ip *ip, int from, int to, char *buf)
-{
-	char *p = buf;
-	int i;
-
-	for (i = from; i < to; i++)
-		p += sprintf(p, i > from ? ".%u" : "%u", ip->b[i]);
-	*p = '\0';
-}
-
 static void emit_class(struct out *o, const struct ip *ip)
 {
 	uint32_t a = (uint32_t)ip->b[0] << 24 | (uint32_t)ip->b[1] << 16 |
@@ -109,10 +95,8 @@ static void emit_class(struct out *o, const struct ip *ip)
 		addr_network(&p, &n);
 		out_str(o, addr_format(&n.netmask, buf));
 		out_int(o, c.default_prefix);
-		split_bytes(ip, 0, c.network_bytes, net);
-		split_bytes(ip, c.network_bytes, 4, host);
-		out_str(o, net);
-		out_str(o, host);
+		out_str(o, addr_format_octets(ip, 0, c.network_bytes, net));
+		out_str(o, addr_format_octets(ip, c.network_bytes, 4, host));
 	} else {
 		out_skip(o);
 		out_skip(o);
@@ -221,6 +205,7 @@ static int classify_operands(struct ipclass *ic, int argc, char **argv)
 struct bulk {
 	struct ipclass *ic;
 	struct obuf ob;
+	long lines;
 };
 
 static void put_tsv(struct obuf *ob, const char *s, size_t n, char cls,
@@ -245,90 +230,51 @@ static void put_tsv(struct obuf *ob, const char *s, size_t n, char cls,
 	obuf_put(ob, "\n", 1);
 }
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-/* Anything but a plain IPv4 line without --json: parse, then classify
- * in full. */
-static void bulk_slow(struct bulk *b, const char *s, size_t n, long lineno)
-{
-	struct ipclass *ic = b->ic;
-	struct addr_error e;
-	struct ip_prefix p;
-	const char *cat;
-	char cls;
-
-	while (n && is_blank(s[n - 1]))
-		n--;
-	while (n && is_blank(*s)) {
-		s++;
-		n--;
-	}
-	if (n > MAX_ADDR_TEXT) {
-		nt_warn("line %ld: line is too long (%zu bytes) to be an address",
-			lineno, n);
-		ic->bad++;
-		return;
-	}
-	if (addr_parse_prefix(s, n, &p, &e) < 0) {
-		ipclass_bad(ic, NULL, lineno, s, n, &e);
-		return;
-	}
-	if (ic->json) {
-		emit_record(ic, &p);
-		return;
-	}
-	cat = addr_classify(&p.ip)->category;
-	cls = p.ip.version == 4 ? addr_ipv4_class((uint32_t)p.ip.b[0] << 24).letter : '-';
-	if (ic->filter && strcmp(cat, ic->filter) != 0)
-		return;
-	ic->matched++;
-	put_tsv(&b->ob, s, n, cls, cat);
-}
-
 static int bulk_line(void *ctx, const char *s, size_t n, long lineno)
 {
 	struct bulk *b = ctx;
-	uint32_t a;
-	size_t len;
+	struct ipclass *ic = b->ic;
+	struct addr_error e;
+	struct addr_line l;
 
+	b->lines = lineno;
 	if (!s) {
 		nt_warn("line %ld: line is too long to be an address", lineno);
-		b->ic->bad++;
-		return 0;
-	}
-	len = addr_scan_ipv4(s, n, &a);
-	if (len && (len == n || (len + 1 == n && s[len] == '\r')) && !b->ic->json) {
-		const char *cat = addr_category_ipv4(a);
-		if (b->ic->filter && strcmp(cat, b->ic->filter) != 0)
-			return 0;
-		b->ic->matched++;
-		put_tsv(&b->ob, s, len, addr_ipv4_class(a).letter, cat);
+		ic->bad++;
+	} else if (addr_classify_line(s, n, &l, &e) < 0) {
+		if (e.code == ADDR_TOO_LONG)
+			nt_warn("line %ld: line is too long (%zu bytes) to be an address",
+				lineno, e.len);
+		else
+			ipclass_bad(ic, NULL, lineno, l.addr, l.len, &e);
+		ic->bad += e.code == ADDR_TOO_LONG;
+	} else if (ic->json) {
+		if (!l.parsed)
+			addr_parse_prefix(l.addr, l.len, &l.p, NULL);
+		return emit_record(ic, &l.p) < 0;
+	} else if (!ic->filter || strcmp(l.category, ic->filter) == 0) {
+		ic->matched++;
+		put_tsv(&b->ob, l.addr, l.len, l.cls, l.category);
 		return b->ob.err != 0;
 	}
-	bulk_slow(b, s, n, lineno);
-	return b->ob.err != 0;
+	return 0;
 }
 
 static int classify_stdin(struct ipclass *ic)
 {
-	struct bulk b = { ic, { 0 } };
-	long lines = 0;
+	struct bulk b = { ic, { 0 }, 0 };
 	int rc = 0;
 
 	if (obuf_init(&b.ob, STDOUT_FILENO, 1u << 16) < 0)
 		nt_die(EXIT_USAGE, "out of memory");
 	if (lines_each(STDIN_FILENO, IPCLASS_BUF, bulk_line, &b, NULL) < 0)
 		nt_die(EXIT_USAGE, "cannot read standard input: %s", strerror(errno));
-	lines = ic->matched + ic->bad;
 	if (obuf_flush(&b.ob) < 0 || fflush(stdout) != 0) {
 		errno = b.ob.err ? b.ob.err : errno;
 		rc = -1;
 	}
 	obuf_free(&b.ob);
-	if (rc == 0 && lines == 0 && !ic->filter)
+	if (rc == 0 && b.lines == 0)
 		nt_usage_error("no addresses on standard input");
 	return rc;
 }

@@ -143,10 +143,13 @@ static int split_prefix(struct ipclass *ic, const struct plan_net *net, const ch
 	return p;
 }
 
+/* --split, --subnets and --reverse: each operand's subnets, or the
+ * reverse zones (subnets on an octet or nibble boundary) with their names. */
 static int split_mode(struct ipclass *ic, int argc, char **argv)
 {
+	char name[PLAN_REVLEN];
 	struct addr_error e;
-	int i;
+	int i, rev = ic->mode == MODE_REVERSE;
 
 	for (i = 0; i < argc; i++) {
 		struct plan_split it;
@@ -157,11 +160,12 @@ static int split_mode(struct ipclass *ic, int argc, char **argv)
 			ipclass_bad(ic, NULL, 0, argv[i], strlen(argv[i]), &e);
 			continue;
 		}
-		if ((p = split_prefix(ic, &net, argv[i])) < 0)
+		p = rev ? plan_reverse_prefix(&net) : split_prefix(ic, &net, argv[i]);
+		if (p < 0)
 			continue;
 		plan_split_begin(&it, &net, p);
 		while (plan_split_next(&it, &sub))
-			if (emit_net(ic, &sub, NULL) < 0)
+			if (emit_net(ic, &sub, rev ? plan_reverse_name(&sub, name) : NULL) < 0)
 				return -1;
 	}
 	return 0;
@@ -169,45 +173,23 @@ static int split_mode(struct ipclass *ic, int argc, char **argv)
 
 /* ---- --range ---------------------------------------------------------------- */
 
-/* START END as two operands. */
-static int range_pair(struct ipclass *ic, char **argv)
-{
-	char text[2 * PLAN_STRLEN + 2];
-	struct addr_error e;
-	struct plan_range r;
-	struct ip ip[2];
-	int i;
-
-	for (i = 0; i < 2; i++)
-		if (addr_parse(argv[i], strlen(argv[i]), &ip[i], &e) < 0) {
-			ipclass_bad(ic, NULL, 0, argv[i], strlen(argv[i]), &e);
-			return 0;
-		}
-	if (plan_make_range(&ip[0], &ip[1], &r, &e) < 0) {
-		snprintf(text, sizeof text, "%s-%s", argv[0], argv[1]);
-		ipclass_bad(ic, NULL, 0, text, strlen(text), &e);
-		return 0;
-	}
-	return emit_range(ic, &r);
-}
-
+/* START END, or START-END operands: each as the fewest CIDRs. */
 static int range_mode(struct ipclass *ic, int argc, char **argv)
 {
+	char text[2 * MAX_TEXT], q[128];
 	struct addr_error e;
 	struct plan_range r;
-	char q[128];
-	int i;
+	int i, pair = argc == 2 && !strchr(argv[0], '-') && !strchr(argv[1], '-');
 
-	if (argc == 2 && !strchr(argv[0], '-') && !strchr(argv[1], '-'))
-		return range_pair(ic, argv);
 	if (argc == 0)
 		nt_usage_error("--range needs START END or START-END");
-	for (i = 0; i < argc; i++) {
-		if (!strchr(argv[i], '-'))
+	for (i = 0; i < (pair ? 1 : argc); i++) {
+		if (!pair && !strchr(argv[i], '-'))
 			nt_usage_error("--range takes START END or START-END..., not '%s'",
 				       nt_quote(argv[i], q, sizeof q));
-		if (plan_parse_item(argv[i], strlen(argv[i]), &r, &e) < 0)
-			ipclass_bad(ic, NULL, 0, argv[i], strlen(argv[i]), &e);
+		snprintf(text, sizeof text, pair ? "%s-%s" : "%s", argv[i], pair ? argv[1] : "");
+		if (plan_parse_item(text, strlen(text), &r, &e) < 0)
+			ipclass_bad(ic, NULL, 0, text, strlen(text), &e);
 		else if (emit_range(ic, &r) < 0)
 			return -1;
 	}
@@ -222,29 +204,17 @@ struct list {
 	const char *where;
 };
 
-/* One item of a list; in a file or on stdin, blank lines and '#'
- * comments are skipped. */
 static void list_item(struct list *l, const char *s, size_t n, long lineno)
 {
 	struct plan_range r;
 	struct addr_error e;
-	const char *hash = lineno ? memchr(s, '#', n) : NULL;
+	size_t off, len;
+	int rc = plan_parse_list_line(s, n, lineno > 0, &r, &e, &off, &len);
 
-	if (hash)
-		n = (size_t)(hash - s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
-	while (n && (*s == ' ' || *s == '\t')) {
-		s++;
-		n--;
-	}
-	if (n == 0 && lineno)
-		return;
-	if (plan_parse_item(s, n, &r, &e) < 0) {
-		ipclass_bad(l->ic, l->where, lineno, s, n, &e);
-		return;
-	}
-	plan_set_add(&l->set, &r);
+	if (rc < 0)
+		ipclass_bad(l->ic, l->where, lineno, s + off, len, &e);
+	else if (rc > 0)
+		plan_set_add(&l->set, &r);
 }
 
 static int list_line(void *ctx, const char *s, size_t n, long lineno)
@@ -307,7 +277,6 @@ struct filter {
 	struct ipclass *ic;
 	const struct plan_set *set;
 	struct obuf ob;
-	long lines;
 };
 
 static int filter_json(struct filter *f, const char *s, size_t n, int v,
@@ -332,7 +301,6 @@ static int filter_line(void *ctx, const char *s, size_t n, long lineno)
 	uint32_t a;
 	int v, in;
 
-	f->lines = lineno;
 	if (!s) {
 		nt_warn("line %ld: longer than %u bytes, left out", lineno, IPCLASS_BUF);
 		f->ic->bad++;
@@ -371,7 +339,7 @@ static void in_list(struct list *l, const char *arg)
 static int in_mode(struct ipclass *ic, int argc, char **argv)
 {
 	struct list l = { ic, { 0 }, NULL };
-	struct filter f = { ic, &l.set, { 0 }, 0 };
+	struct filter f = { ic, &l.set, { 0 } };
 	int rc = 0;
 
 	if (argc > 0)
@@ -398,52 +366,23 @@ static int in_mode(struct ipclass *ic, int argc, char **argv)
 	return rc;
 }
 
-/* ---- --reverse --------------------------------------------------------------- */
-
-static int reverse_mode(struct ipclass *ic, int argc, char **argv)
-{
-	char name[PLAN_REVLEN];
-	struct addr_error e;
-	int i;
-
-	for (i = 0; i < argc; i++) {
-		struct plan_net net, zone;
-		struct plan_split it;
-
-		if (plan_parse_net(argv[i], strlen(argv[i]), &net, &e) < 0) {
-			ipclass_bad(ic, NULL, 0, argv[i], strlen(argv[i]), &e);
-			continue;
-		}
-		plan_split_begin(&it, &net, plan_reverse_prefix(&net));
-		while (plan_split_next(&it, &zone))
-			if (emit_net(ic, &zone, plan_reverse_name(&zone, name)) < 0)
-				return -1;
-	}
-	return 0;
-}
-
 int ipplan_run(struct ipclass *ic, int argc, char **argv)
 {
-	static const char *const needs[] = {
-		[MODE_SPLIT] = "--split needs a CIDR to split",
-		[MODE_SUBNETS] = "--subnets needs a CIDR to divide",
-		[MODE_REVERSE] = "--reverse needs an address or a CIDR",
-	};
 	int rc;
 
-	if (argc == 0 && ic->mode < (int)(sizeof needs / sizeof needs[0]) && needs[ic->mode])
-		nt_usage_error("%s", needs[ic->mode]);
+	if (argc == 0 && (ic->mode == MODE_SPLIT || ic->mode == MODE_SUBNETS ||
+			  ic->mode == MODE_REVERSE))
+		nt_usage_error("%s needs an address or a CIDR", ic->mode == MODE_SPLIT ?
+			       "--split" : ic->mode == MODE_SUBNETS ? "--subnets" : "--reverse");
 	ic->out = out_open(stdout, OUT_JSON, plan_columns, P_COUNT);
-	if (ic->mode == MODE_SPLIT || ic->mode == MODE_SUBNETS)
+	if (ic->mode == MODE_SPLIT || ic->mode == MODE_SUBNETS || ic->mode == MODE_REVERSE)
 		rc = split_mode(ic, argc, argv);
 	else if (ic->mode == MODE_RANGE)
 		rc = range_mode(ic, argc, argv);
 	else if (ic->mode == MODE_MERGE)
 		rc = merge_mode(ic, argc, argv);
-	else if (ic->mode == MODE_IN)
-		rc = in_mode(ic, argc, argv);
 	else
-		rc = reverse_mode(ic, argc, argv);
+		rc = in_mode(ic, argc, argv);
 	rc = out_close(ic->out) < 0 || rc < 0 || fflush(stdout) != 0;
 	return ipclass_finish(ic, rc, ic->mode == MODE_IN);
 }

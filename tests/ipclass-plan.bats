@@ -150,7 +150,7 @@ bad_plan() {
 	bad_plan "--split and --merge cannot be combined" --split 24 --merge 10.0.0.0/8
 	bad_plan "-v only applies to --in and --in-file" -v --merge 10.0.0.0/8
 	bad_plan "--range takes START END or START-END..., not '10.0.0.1'" --range 10.0.0.1
-	bad_plan "--split needs a CIDR to split" --split 24
+	bad_plan "--split needs an address or a CIDR" --split 24
 }
 
 @test "--force lets a split pass 2^20 lines; a closed pipe stops it" {

@@ -261,6 +261,17 @@ char *addr_format_binary(const struct ip *ip, char *buf)
 	return buf;
 }
 
+char *addr_format_octets(const struct ip *ip, int from, int to, char *buf)
+{
+	char *p = buf;
+	int i;
+
+	for (i = from; i < to; i++)
+		p += sprintf(p, i > from ? ".%u" : "%u", ip->b[i]);
+	*p = '\0';
+	return buf;
+}
+
 /* ---- classful class --------------------------------------------------- */
 
 struct ipv4_class addr_ipv4_class(uint32_t a)
@@ -349,6 +360,43 @@ static int v4_range_index(uint32_t a)
 const char *addr_category_ipv4(uint32_t a)
 {
 	return v4_ranges[v4_range_index(a)].category;
+}
+
+static int is_line_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+int addr_classify_line(const char *s, size_t n, struct addr_line *out,
+		       struct addr_error *err)
+{
+	uint32_t a;
+	size_t len = addr_scan_ipv4(s, n, &a);
+
+	out->parsed = 0;
+	if (len && (len == n || (len + 1 == n && s[len] == '\r'))) {
+		out->addr = s;
+		out->len = len;
+		out->cls = addr_ipv4_class(a).letter;
+		out->category = v4_ranges[v4_range_index(a)].category;
+		return 0;
+	}
+	while (n && is_line_blank(s[n - 1]))
+		n--;
+	while (n && is_line_blank(*s)) {
+		s++;
+		n--;
+	}
+	out->addr = s; /* on an error too: what the error's position is in */
+	out->len = n;
+	if (n > ADDR_LINE_MAX)
+		return fail(err, ADDR_TOO_LONG, 0, n);
+	if (addr_parse_prefix(s, n, &out->p, err) < 0)
+		return -1;
+	out->parsed = 1;
+	out->cls = out->p.ip.version == 4 ? addr_ipv4_class(ip_to_v4(&out->p.ip)).letter : '-';
+	out->category = addr_classify(&out->p.ip)->category;
+	return 0;
 }
 
 /* IANA IPv6 Special-Purpose Address Registry; the first match wins, so

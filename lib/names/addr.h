@@ -68,6 +68,9 @@ char *addr_format(const struct ip *ip, char *buf);
  * buf needs 36 bytes. */
 char *addr_format_binary(const struct ip *ip, char *buf);
 
+/* Bytes from..to-1 of an IPv4 address, dotted: "172.20" (buf 16). */
+char *addr_format_octets(const struct ip *ip, int from, int to, char *buf);
+
 /* Classful class of an IPv4 address. */
 struct ipv4_class {
 	char letter;           /* 'A'..'E' */
@@ -92,6 +95,23 @@ const char *addr_category_ipv4(uint32_t a);
 const char *addr_ipv6_mcast_scope(const struct ip *ip);
 /* 1 if word is a category CLI.md lists for that version (0: either). */
 int addr_is_category(const char *word, int version);
+
+/* One line of bulk input: an address (or ADDR/PREFIX) with blanks and a
+ * carriage return around it. Fills the address as written (span without
+ * the blanks), the class letter ('-' for IPv6) and the category; *p only
+ * when parsed is set (a plain IPv4 line takes a fast path that skips it).
+ * Returns 0, or -1 with *err (ADDR_TOO_LONG past ADDR_LINE_MAX bytes). */
+#define ADDR_LINE_MAX 128
+struct addr_line {
+	const char *addr;
+	size_t len;
+	char cls;
+	const char *category;
+	int parsed;
+	struct ip_prefix p;
+};
+int addr_classify_line(const char *s, size_t n, struct addr_line *out,
+		       struct addr_error *err);
 
 /* CIDR arithmetic on a prefix. hosts is decimal (up to 2^128). */
 struct addr_net {

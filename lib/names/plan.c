@@ -244,6 +244,25 @@ int plan_parse_item(const char *s, size_t n, struct plan_range *out,
 	return 0;
 }
 
+int plan_parse_list_line(const char *s, size_t n, int comments,
+			 struct plan_range *out, struct addr_error *err,
+			 size_t *off, size_t *len)
+{
+	const char *hash = comments ? memchr(s, '#', n) : NULL;
+	const char *p = s;
+
+	if (hash)
+		n = (size_t)(hash - s);
+	if (n && s[n - 1] == '\r')
+		n--;
+	trim_blanks(&p, &n);
+	*off = (size_t)(p - s);
+	*len = n;
+	if (n == 0 && comments)
+		return 0;
+	return plan_parse_item(p, n, out, err) < 0 ? -1 : 1;
+}
+
 int plan_parse_prefix_len(const char *s, int version)
 {
 	int v = 0, max = version == 4 ? 32 : 128;

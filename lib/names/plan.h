@@ -49,6 +49,13 @@ int plan_make_range(const struct ip *start, const struct ip *end,
 /* ADDR, CIDR or START-END (blanks allowed around '-'). */
 int plan_parse_item(const char *s, size_t n, struct plan_range *out,
 		    struct addr_error *err);
+/* A line of a list (a file, stdin, an operand): the item with blanks and
+ * a carriage return around it; with comments, '#' starts one and a blank
+ * or comment-only line gives 0. Returns 1 with *out, 0, or -1 with *err
+ * placed in the item: s[*off .. *off + *len), without blanks. */
+int plan_parse_list_line(const char *s, size_t n, int comments,
+			 struct plan_range *out, struct addr_error *err,
+			 size_t *off, size_t *len);
 /* A prefix length "26" or "/26" for version (0: up to 128). */
 int plan_parse_prefix_len(const char *s, int version);
 
