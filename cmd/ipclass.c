@@ -209,10 +209,9 @@ struct bulk {
 };
 
 static void put_tsv(struct obuf *ob, const char *s, size_t n, char cls,
-		    const char *cat)
+		    const char *cat, size_t clen)
 {
 	char mid[4] = { '\t', cls, '\t', 0 };
-	size_t clen = strlen(cat);
 
 	/* Fast path: room for the whole line in the buffer. */
 	if (ob->len + n + clen + 4 <= ob->cap) {
@@ -254,7 +253,7 @@ static int bulk_line(void *ctx, const char *s, size_t n, long lineno)
 		return emit_record(ic, &l.p) < 0;
 	} else if (!ic->filter || strcmp(l.category, ic->filter) == 0) {
 		ic->matched++;
-		put_tsv(&b->ob, l.addr, l.len, l.cls, l.category);
+		put_tsv(&b->ob, l.addr, l.len, l.cls, l.category, l.category_len);
 		return b->ob.err != 0;
 	}
 	return 0;

@@ -65,7 +65,7 @@ int addr_parse_ipv4(const char *s, size_t n, uint32_t *out, struct addr_error *e
 	return 0;
 }
 
-size_t addr_scan_ipv4(const char *s, size_t n, uint32_t *out)
+__attribute__((hot)) size_t addr_scan_ipv4(const char *s, size_t n, uint32_t *out)
 {
 	const char *p = s, *end = s + n;
 	uint32_t a = 0;
@@ -325,6 +325,15 @@ static const struct addr_range v4_ranges[] = {
 	[V4_GLOBAL] = { "global", "Global", NULL, NULL },
 };
 
+/* strlen of each category, for the bulk path. */
+static const unsigned char v4_category_len[] = {
+	[V4_THIS_NETWORK] = 12, [V4_PRIVATE_10] = 7, [V4_SHARED] = 6,
+	[V4_LOOPBACK] = 8, [V4_LINK_LOCAL] = 10, [V4_PRIVATE_172] = 7,
+	[V4_IETF] = 13, [V4_TEST_NET_1] = 13, [V4_PRIVATE_192] = 7,
+	[V4_BENCHMARK] = 12, [V4_TEST_NET_2] = 13, [V4_TEST_NET_3] = 13,
+	[V4_MULTICAST] = 9, [V4_RESERVED] = 8, [V4_BROADCAST] = 9, [V4_GLOBAL] = 6,
+};
+
 /* A switch on the first octet: bulk classification is one branch or two. */
 static int v4_range_index(uint32_t a)
 {
@@ -377,8 +386,10 @@ int addr_classify_line(const char *s, size_t n, struct addr_line *out,
 	if (len && (len == n || (len + 1 == n && s[len] == '\r'))) {
 		out->addr = s;
 		out->len = len;
-		out->cls = addr_ipv4_class(a).letter;
-		out->category = v4_ranges[v4_range_index(a)].category;
+		int r = v4_range_index(a);
+		out->cls = "AAAAAAAABBBBCCDE"[a >> 28];
+		out->category = v4_ranges[r].category;
+		out->category_len = v4_category_len[r];
 		return 0;
 	}
 	while (n && is_line_blank(s[n - 1]))
@@ -396,6 +407,7 @@ int addr_classify_line(const char *s, size_t n, struct addr_line *out,
 	out->parsed = 1;
 	out->cls = out->p.ip.version == 4 ? addr_ipv4_class(ip_to_v4(&out->p.ip)).letter : '-';
 	out->category = addr_classify(&out->p.ip)->category;
+	out->category_len = strlen(out->category);
 	return 0;
 }
 

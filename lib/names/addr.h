@@ -107,6 +107,7 @@ struct addr_line {
 	size_t len;
 	char cls;
 	const char *category;
+	size_t category_len;
 	int parsed;
 	struct ip_prefix p;
 };
