@@ -237,8 +237,10 @@ int plan_parse_item(const char *s, size_t n, struct plan_range *out,
 	    parse_end(s, off, n - off, &b, err) < 0)
 		return -1;
 	if (plan_make_range(&a, &b, out, err) < 0) {
-		err->pos = off;
-		err->len = n - off;
+		if (err) {
+			err->pos = off;
+			err->len = n - off;
+		}
 		return -1;
 	}
 	return 0;
@@ -370,6 +372,17 @@ void plan_set_add(struct plan_set *s, const struct plan_range *r)
 	s->v6[s->n6++].last = r->last;
 }
 
+static int cmp4(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Below this many ranges a comparison sort and a plain binary search beat
+ * the radix sort's and the index's fixed 64 Ki-entry tables. */
+#define SMALL_SET 4096
+
 /* LSD radix sort on the start address (the high 32 bits), two 16-bit
  * digits: linear, and the sweep that follows needs nothing else. */
 static void sort4(uint64_t *v, size_t n)
@@ -419,6 +432,8 @@ static void sweep4(struct plan_set *s)
 	s->n4 = m;
 	free(s->add4);
 	s->add4 = NULL;
+	if (m < SMALL_SET)
+		return;
 	s->index4 = xmalloc(65537 * sizeof *s->index4);
 	for (i = 0, t = 0; t < 65536; t++) {
 		while (i < m && s->last4[i] < (uint32_t)(t << 16))
@@ -438,6 +453,8 @@ static void sweep6(struct plan_set *s)
 {
 	size_t i, m = 0;
 
+	if (s->n6 == 0)
+		return; /* qsort on no array at all is undefined */
 	qsort(s->v6, s->n6, sizeof *s->v6, cmp6);
 	for (i = 0; i < s->n6; i++) {
 		struct plan_range6 r = s->v6[i];
@@ -456,14 +473,24 @@ static void sweep6(struct plan_set *s)
 
 void plan_set_finish(struct plan_set *s)
 {
-	sort4(s->add4, s->n4);
+	if (s->n4 < SMALL_SET) {
+		if (s->n4)
+			qsort(s->add4, s->n4, sizeof *s->add4, cmp4);
+	} else {
+		sort4(s->add4, s->n4);
+	}
 	sweep4(s);
 	sweep6(s);
 }
 
 int plan_set_has4(const struct plan_set *s, uint32_t a)
 {
-	uint32_t lo = s->index4[a >> 16], hi = s->index4[(a >> 16) + 1];
+	uint32_t lo = 0, hi = (uint32_t)s->n4;
+
+	if (s->index4) {
+		lo = s->index4[a >> 16];
+		hi = s->index4[(a >> 16) + 1];
+	}
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
