@@ -1,8 +1,6 @@
 /* main(): the command table, global options and dispatch. */
-#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -116,12 +114,7 @@ static int finish_stdout(int status)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return status;
-	if (errno == EPIPE) {
-		signal(SIGPIPE, SIG_DFL);
-		raise(SIGPIPE);
-	}
-	nt_warn("write error on standard output: %s", strerror(errno));
-	return status == EXIT_YES || status == EXIT_NO ? 1 : status;
+	nt_write_error();
 }
 
 static int help_command(int argc, char **argv)

@@ -2,13 +2,13 @@
  * contract's one-line errors (exit 2), numbers, ports and seconds from
  * users, and where the system's files are (NETTOOL_PROC, NETTOOL_SERVICES). */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
-#include "core/alloc.h"
 #include "core/num.h"
 #include "names/services.h"
 
@@ -59,6 +59,17 @@ noreturn void nt_usage_error(const char *fmt, ...)
 	vsay(fmt, ap);
 	va_end(ap);
 	exit(EXIT_USAGE);
+}
+
+noreturn void nt_write_error(void)
+{
+	int e = errno;
+
+	if (e == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	nt_die(EXIT_WRITE, "write error on standard output: %s", strerror(e));
 }
 
 const char *nt_quote(const char *s, char *buf, size_t n)
@@ -197,14 +208,12 @@ const char *nt_proc_root(void)
 void nt_load_services(struct svc_db *db)
 {
 	const char *path = getenv("NETTOOL_SERVICES");
+	int named = path && *path;
 	char q[256];
 
-	if (path && *path) {
-		if (svc_load(db, path) < 0)
-			nt_usage_error("cannot read services file '%s' (NETTOOL_SERVICES): %s",
-				       nt_quote(path, q, sizeof q), strerror(errno));
-	} else {
-		(void)svc_load(db, "/etc/services"); /* missing: built-ins alone */
-	}
-	svc_add_builtin(db);
+	/* A missing /etc/services leaves the built-ins alone; a file the
+	 * user named must be there. */
+	if (svc_load(db, named ? path : "/etc/services") < 0 && named)
+		nt_usage_error("cannot read services file '%s' (NETTOOL_SERVICES): %s",
+			       nt_quote(path, q, sizeof q), strerror(errno));
 }

@@ -52,6 +52,7 @@ wait_line() {
 }
 
 @test "--json and --encoding GBK" {
+	need_encoding GBK
 	PA=$(udp_port); PB=$(udp_port)
 	mkfifo "$T/a.in" "$T/b.in"
 	"$NETTOOL" chat --encoding GBK udp "$PA" 127.0.0.1 "$PB" <"$T/a.in" >"$T/a.out" &
@@ -69,6 +70,7 @@ wait_line() {
 }
 
 @test "the bytes on the wire are GBK with --encoding GBK" {
+	need_encoding GBK
 	PP=$(udp_port)
 	python3 -c '
 import socket, sys

@@ -84,3 +84,12 @@ kill_pids() {
 	done
 	return 0
 }
+
+# Skips unless the binary under test converts to and from encoding $1: a
+# static musl build reads GBK but cannot write it.
+need_encoding() {
+	local out
+	out=$("$NETTOOL" send --encoding "$1" tcp 127.0.0.1 1 x 2>&1) || true
+	case $out in *"unknown encoding"*) skip "this nettool cannot convert to $1 (musl iconv)" ;; esac
+	return 0
+}

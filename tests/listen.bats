@@ -37,6 +37,7 @@ teardown() { netio_teardown; }
 }
 
 @test "listen tcp: the notes' client sends GBK and gets the reply, --encoding gbk" {
+	need_encoding GBK
 	P=$(free_port)
 	bg sh -c "printf 'thank you !' | $NETTOOL listen --encoding gbk --once tcp $P > $TMP/out 2>/dev/null"
 	wait_tcp_listen "$P"
@@ -86,6 +87,7 @@ s=socket.create_connection(('127.0.0.1',$P)); time.sleep(20)"
 }
 
 @test "listen udp: datagrams from socat and the notes' sender, GBK decoded" {
+	need_encoding GBK
 	P=$(udp_free_port)
 	bg sh -c "$NETTOOL listen -b 127.0.0.1 --encoding gbk udp $P > $TMP/out 2>/dev/null"
 	wait_udp_bound "$P"

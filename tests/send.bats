@@ -53,6 +53,7 @@ kill_listener_midway() {
 }
 
 @test "send tcp: the notes' one-shot server gets GBK text and its reply prints as UTF-8" {
+	need_encoding GBK
 	P=$(free_port)
 	bg python3 "$FIX/tcp_server.py" "$P" > "$TMP/srv"
 	wait_tcp_listen "$P"
@@ -162,6 +163,7 @@ s.bind(('127.0.0.1',$P)); s.listen(1); c,_=s.accept(); time.sleep(20)"
 }
 
 @test "send udp: the notes' receiver decodes GBK from --encoding gbk" {
+	need_encoding GBK
 	P=$(udp_free_port)
 	bg python3 "$FIX/udp_recv.py" "$P" > "$TMP/got"
 	wait_udp_bound "$P"

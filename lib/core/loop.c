@@ -9,6 +9,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,7 +26,7 @@ struct watch {
 
 struct timer {
 	int id;
-	long long when;
+	long long when;     /* microseconds, monotonic */
 	loop_timer_fn fn;
 	void *arg;
 };
@@ -54,10 +55,15 @@ struct loop {
 
 long long loop_now_ms(void)
 {
+	return loop_now_us() / 1000;
+}
+
+long long loop_now_us(void)
+{
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 struct loop *loop_new(void)
@@ -189,6 +195,11 @@ int loop_unwatch(struct loop *l, int fd)
 
 int loop_timer(struct loop *l, long long ms, loop_timer_fn fn, void *arg)
 {
+	return loop_timer_us(l, ms < 0 ? 0 : ms * 1000, fn, arg);
+}
+
+int loop_timer_us(struct loop *l, long long us, loop_timer_fn fn, void *arg)
+{
 	if (l->nt == l->tcap) {
 		size_t n = l->tcap ? l->tcap * 2 : 8;
 		struct timer *t = realloc(l->t, n * sizeof *t);
@@ -200,7 +211,7 @@ int loop_timer(struct loop *l, long long ms, loop_timer_fn fn, void *arg)
 	if (++l->next_id <= 0)
 		l->next_id = 1;
 	l->t[l->nt].id = l->next_id;
-	l->t[l->nt].when = loop_now_ms() + (ms < 0 ? 0 : ms);
+	l->t[l->nt].when = loop_now_us() + (us < 0 ? 0 : us);
 	l->t[l->nt].fn = fn;
 	l->t[l->nt].arg = arg;
 	l->nt++;
@@ -263,7 +274,8 @@ void loop_stop(struct loop *l)
 	l->stop = 1;
 }
 
-static int next_timeout(struct loop *l)
+/* Microseconds until the next timer (at most a minute), -1 for none. */
+static long long next_timeout(struct loop *l)
 {
 	long long now, soonest = -1;
 	size_t i;
@@ -272,16 +284,34 @@ static int next_timeout(struct loop *l)
 		return 0;
 	if (l->nt == 0)
 		return -1;
-	now = loop_now_ms();
+	now = loop_now_us();
 	for (i = 0; i < l->nt; i++)
 		if (soonest < 0 || l->t[i].when < soonest)
 			soonest = l->t[i].when;
-	return soonest <= now ? 0 : (int)(soonest - now > 60000 ? 60000 : soonest - now);
+	return soonest <= now ? 0 : soonest - now > 60000000 ? 60000000 : soonest - now;
+}
+
+/* epoll_wait with a microsecond timeout: epoll_pwait2 (Linux 5.11), else
+ * epoll_wait with the timeout rounded up to whole milliseconds. */
+static int wait_events(struct loop *l, struct epoll_event *ev, int n, long long us)
+{
+#ifdef SYS_epoll_pwait2
+	static int no_pwait2;
+
+	if (!no_pwait2) {
+		struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+		long r = syscall(SYS_epoll_pwait2, l->ep, ev, n, us < 0 ? NULL : &ts, NULL, 0);
+		if (r >= 0 || errno != ENOSYS)
+			return (int)r;
+		no_pwait2 = 1;
+	}
+#endif
+	return epoll_wait(l->ep, ev, n, us < 0 ? -1 : (int)((us + 999) / 1000));
 }
 
 static void run_timers(struct loop *l)
 {
-	long long now = loop_now_ms();
+	long long now = loop_now_us();
 	size_t i = 0;
 
 	while (i < l->nt && !l->stop) {
@@ -314,7 +344,7 @@ int loop_run(struct loop *l)
 
 	l->stop = 0;
 	while (!l->stop && (l->nwatched > 0 || l->nt > 0)) {
-		n = epoll_wait(l->ep, ev, 256, next_timeout(l));
+		n = wait_events(l, ev, 256, next_timeout(l));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

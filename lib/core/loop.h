@@ -39,6 +39,8 @@ int loop_unwatch(struct loop *l, int fd);
  * loop_timer_cancel(l, id) is harmless on a fired or unknown id. */
 int loop_timer(struct loop *l, long long ms, loop_timer_fn fn, void *arg);
 void loop_timer_cancel(struct loop *l, int id);
+/* The same after us microseconds (the wait is that fine too). */
+int loop_timer_us(struct loop *l, long long us, loop_timer_fn fn, void *arg);
 
 /* Delivers signo through the loop (signalfd) instead of a handler. */
 int loop_signal(struct loop *l, int signo, loop_signal_fn fn, void *arg);
@@ -50,6 +52,8 @@ void loop_stop(struct loop *l);
 
 /* Milliseconds on the monotonic clock. */
 long long loop_now_ms(void);
+/* Microseconds on the same clock. */
+long long loop_now_us(void);
 
 /* A bounded byte buffer: never grows past cap, so a slow consumer stops
  * the producer instead of growing memory. Storage is allocated on first

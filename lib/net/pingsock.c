@@ -1,11 +1,12 @@
 #define _GNU_SOURCE /* struct in6_pktinfo, IPV6_RECVHOPLIMIT, SO_TIMESTAMPNS */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h> /* ahead of linux/: musl's in6_addr, not the kernel's */
+#include <time.h>       /* struct timespec, for linux/errqueue.h */
 #include <linux/capability.h>
 #include <linux/errqueue.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>

@@ -57,6 +57,33 @@ static void test_timer(void)
 	loop_free(l);
 }
 
+static int order[4], norder;
+static void on_timer_us(struct loop *l, void *arg)
+{
+	(void)l;
+	order[norder++] = *(int *)arg;
+}
+
+/* Microsecond timers fire in order and never early. */
+static void test_timer_us(void)
+{
+	struct loop *l = loop_new();
+	int a = 1, b = 2, c = 3;
+	long long t0 = loop_now_us(), ms = loop_now_ms();
+
+	CHECK(ms >= t0 / 1000 && ms <= t0 / 1000 + 1000);
+	loop_timer_us(l, 700, on_timer_us, &c);
+	loop_timer_us(l, 300, on_timer_us, &b);
+	loop_timer_us(l, 0, on_timer_us, &a);
+	CHECK_INT(loop_run(l), 0);
+	CHECK_INT(norder, 3);
+	CHECK_INT(order[0], 1);
+	CHECK_INT(order[1], 2);
+	CHECK_INT(order[2], 3);
+	CHECK(loop_now_us() - t0 >= 700);
+	loop_free(l);
+}
+
 static void test_pump_pipe(void)
 {
 	struct loop *l = loop_new();
@@ -139,6 +166,7 @@ int main(void)
 {
 	test_lbuf();
 	test_timer();
+	test_timer_us();
 	test_pump_pipe();
 	test_sock();
 	return unit_report();

@@ -61,11 +61,81 @@ static void test_real(void)
 	free(buf);
 }
 
+/* The same two records as render(), filled by key in another order. */
+static char *render_by_key(enum out_format fmt, const char *note)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct out *o = out_open(fp, fmt, cols, 3);
+
+	out_str(out_key(o, "note"), note);
+	out_int(out_key(o, "count"), 7);
+	out_str(out_key(o, "name"), "lo");
+	out_end(o);
+	out_uint(out_key(o, "count"), 1234); /* note not set: left out */
+	out_str(out_key(o, "name"), "eth0-long");
+	out_end(o);
+	CHECK(out_close(o) == 0);
+	fclose(fp);
+	return buf;
+}
+
+/* By key, the output is the one of filling by position. */
+static void test_by_key(void)
+{
+	char *s;
+
+	s = render_by_key(OUT_TABLE, "x");
+	CHECK_STR(s, "NAME       COUNT  NOTE\nlo             7  x\neth0-long   1234  \n");
+	free(s);
+	s = render_by_key(OUT_JSON, NULL);
+	CHECK_STR(s, "{\"name\":\"lo\",\"count\":7,\"note\":null}\n"
+		     "{\"name\":\"eth0-long\",\"count\":1234}\n");
+	free(s);
+	s = render_by_key(OUT_LIST, "x");
+	CHECK_STR(s, "NAME   lo\nCOUNT  7\nNOTE   x\n\nNAME   eth0-long\nCOUNT  1234\n");
+	free(s);
+}
+
+/* A field set twice keeps the last value; after out_key the next setter
+ * without a key fills the column after it; the record after an out_end
+ * starts empty. */
+static void test_key_then_position(void)
+{
+	static const struct out_col c[] = {
+		{ "a", "A", 0, 0 }, { "b", "B", 0, 0 },
+		{ "list", "LIST", 0, 0 }, { "hidden", "H", OUT_HUMAN_ONLY, 0 },
+	};
+	char *names[] = { "x", "y\"z" };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct out *o = out_open(fp, OUT_JSON, c, 4);
+
+	out_str(out_key(o, "b"), "first");
+	out_str(out_key(o, "b"), "second");
+	out_strv(o, names, 2);       /* the column after b */
+	out_str(o, "for people");    /* hidden in JSON */
+	out_bool(out_key(o, "a"), 1);
+	out_end(o);
+	out_strv(out_key(o, "list"), names, 0);
+	out_end(o);
+	out_end(o);
+	CHECK(out_close(o) == 0);
+	fclose(fp);
+	CHECK_STR(buf, "{\"a\":true,\"b\":\"second\",\"list\":[\"x\",\"y\\\"z\"]}\n"
+		       "{\"list\":[]}\n{}\n");
+	free(buf);
+}
+
 int main(void)
 {
 	char *s;
 
 	test_real();
+	test_by_key();
+	test_key_then_position();
 
 	s = render(OUT_TABLE, "x");
 	CHECK_STR(s, "NAME       COUNT  NOTE\nlo             7  x\neth0-long   1234  \n");
