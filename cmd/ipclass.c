@@ -48,36 +48,29 @@ const char ipclass_usage[] =
 "IPv6 categories: unspecified loopback ipv4-mapped nat64 discard teredo\n"
 "  documentation 6to4 unique-local link-local multicast global reserved\n";
 
-enum col {
-	C_ADDRESS, C_VERSION, C_CLASS, C_LEADING, C_DEFMASK, C_DEFPREFIX,
-	C_NETPART, C_HOSTPART, C_BINARY, C_CATEGORY, C_SCOPE, C_RANGE,
-	C_RANGE_NAME, C_RFC, C_PREFIX, C_NETWORK, C_NETMASK, C_WILDCARD,
-	C_BROADCAST, C_FIRST, C_LAST, C_HOSTS, C_COUNT
-};
-
-static const struct out_col columns[C_COUNT] = {
-	[C_ADDRESS] = { "address", "address", 0, 0 },
-	[C_VERSION] = { "version", "version", OUT_JSON_ONLY, 0 },
-	[C_CLASS] = { "class", "class", 0, 0 },
-	[C_LEADING] = { "leading_bits", "leading bits", 0, 0 },
-	[C_DEFMASK] = { "default_mask", "default mask", 0, 0 },
-	[C_DEFPREFIX] = { "default_prefix", "default prefix", OUT_JSON_ONLY, 0 },
-	[C_NETPART] = { "network_part", "network part", 0, 0 },
-	[C_HOSTPART] = { "host_part", "host part", 0, 0 },
-	[C_BINARY] = { "binary", "binary", 0, 0 },
-	[C_CATEGORY] = { "category", "category", 0, 0 },
-	[C_SCOPE] = { "scope", "scope", 0, 0 },
-	[C_RANGE] = { "range", "range", 0, 0 },
-	[C_RANGE_NAME] = { "range_name", "range name", 0, 0 },
-	[C_RFC] = { "rfc", "rfc", 0, 0 },
-	[C_PREFIX] = { "prefix", "prefix", 0, 0 },
-	[C_NETWORK] = { "network", "network", 0, 0 },
-	[C_NETMASK] = { "netmask", "netmask", 0, 0 },
-	[C_WILDCARD] = { "wildcard", "wildcard", 0, 0 },
-	[C_BROADCAST] = { "broadcast", "broadcast", 0, 0 },
-	[C_FIRST] = { "first_host", "first host", 0, 0 },
-	[C_LAST] = { "last_host", "last host", 0, 0 },
-	[C_HOSTS] = { "hosts", "hosts", OUT_RIGHT, 0 },
+static const struct out_col columns[] = {
+	{ "address", "address", 0, 0 },
+	{ "version", "version", OUT_JSON_ONLY, 0 },
+	{ "class", "class", 0, 0 },
+	{ "leading_bits", "leading bits", 0, 0 },
+	{ "default_mask", "default mask", 0, 0 },
+	{ "default_prefix", "default prefix", OUT_JSON_ONLY, 0 },
+	{ "network_part", "network part", 0, 0 },
+	{ "host_part", "host part", 0, 0 },
+	{ "binary", "binary", 0, 0 },
+	{ "category", "category", 0, 0 },
+	{ "scope", "scope", 0, 0 },
+	{ "range", "range", 0, 0 },
+	{ "range_name", "range name", 0, 0 },
+	{ "rfc", "rfc", 0, 0 },
+	{ "prefix", "prefix", 0, 0 },
+	{ "network", "network", 0, 0 },
+	{ "netmask", "netmask", 0, 0 },
+	{ "wildcard", "wildcard", 0, 0 },
+	{ "broadcast", "broadcast", 0, 0 },
+	{ "first_host", "first host", 0, 0 },
+	{ "last_host", "last host", 0, 0 },
+	{ "hosts", "hosts", OUT_RIGHT, 0 },
 };
 
 static void emit_class(struct out *o, const struct ip *ip)
@@ -87,23 +80,20 @@ static void emit_class(struct out *o, const struct ip *ip)
 	struct ipv4_class c = addr_ipv4_class(a);
 	char buf[ADDR_STRLEN], net[16], host[16];
 
-	out_fmt(o, "%c", c.letter);
-	out_str(o, c.leading);
+	out_fmt(out_key(o, "class"), "%c", c.letter);
+	out_str(out_key(o, "leading_bits"), c.leading);
 	if (c.default_prefix > 0) {
 		struct ip_prefix p = { *ip, c.default_prefix };
 		struct addr_net n;
 		addr_network(&p, &n);
-		out_str(o, addr_format(&n.netmask, buf));
-		out_int(o, c.default_prefix);
-		out_str(o, addr_format_octets(ip, 0, c.network_bytes, net));
-		out_str(o, addr_format_octets(ip, c.network_bytes, 4, host));
-	} else {
-		out_skip(o);
-		out_skip(o);
-		out_skip(o);
-		out_skip(o);
+		out_str(out_key(o, "default_mask"), addr_format(&n.netmask, buf));
+		out_int(out_key(o, "default_prefix"), c.default_prefix);
+		out_str(out_key(o, "network_part"),
+			addr_format_octets(ip, 0, c.network_bytes, net));
+		out_str(out_key(o, "host_part"),
+			addr_format_octets(ip, c.network_bytes, 4, host));
 	}
-	out_str(o, addr_format_binary(ip, buf));
+	out_str(out_key(o, "binary"), addr_format_binary(ip, buf));
 }
 
 static void emit_network(struct out *o, const struct ip_prefix *p)
@@ -112,51 +102,40 @@ static void emit_network(struct out *o, const struct ip_prefix *p)
 	char buf[ADDR_STRLEN];
 
 	addr_network(p, &n);
-	out_int(o, p->prefix);
-	out_str(o, addr_format(&n.network, buf));
-	out_str(o, addr_format(&n.netmask, buf));
-	out_str(o, addr_format(&n.wildcard, buf));
+	out_int(out_key(o, "prefix"), p->prefix);
+	out_str(out_key(o, "network"), addr_format(&n.network, buf));
+	out_str(out_key(o, "netmask"), addr_format(&n.netmask, buf));
+	out_str(out_key(o, "wildcard"), addr_format(&n.wildcard, buf));
 	if (n.has_broadcast)
-		out_str(o, addr_format(&n.broadcast, buf));
-	else
-		out_skip(o);
-	out_str(o, addr_format(&n.first, buf));
-	out_str(o, addr_format(&n.last, buf));
-	out_num(o, n.hosts);
+		out_str(out_key(o, "broadcast"), addr_format(&n.broadcast, buf));
+	out_str(out_key(o, "first_host"), addr_format(&n.first, buf));
+	out_str(out_key(o, "last_host"), addr_format(&n.last, buf));
+	out_num(out_key(o, "hosts"), n.hosts);
 }
 
 static int emit_record(struct ipclass *ic, const struct ip_prefix *p)
 {
 	const struct addr_range *r = addr_classify(&p->ip);
+	const char *scope = addr_ipv6_mcast_scope(&p->ip);
 	struct out *o = ic->out;
 	char buf[ADDR_STRLEN];
-	int i;
 
 	if (ic->filter && strcmp(r->category, ic->filter) != 0)
 		return 0;
 	ic->matched++;
-	out_str(o, addr_format(&p->ip, buf));
-	out_int(o, p->ip.version);
-	if (p->ip.version == 4) {
+	out_str(out_key(o, "address"), addr_format(&p->ip, buf));
+	out_int(out_key(o, "version"), p->ip.version);
+	if (p->ip.version == 4)
 		emit_class(o, &p->ip);
-	} else {
-		out_str(o, NULL); /* IPv6 has no class */
-		for (i = C_LEADING; i <= C_BINARY; i++)
-			out_skip(o);
-	}
-	out_str(o, r->category);
-	if (addr_ipv6_mcast_scope(&p->ip))
-		out_str(o, addr_ipv6_mcast_scope(&p->ip));
 	else
-		out_skip(o);
+		out_str(out_key(o, "class"), NULL); /* IPv6 has no class */
+	out_str(out_key(o, "category"), r->category);
+	if (scope)
+		out_str(out_key(o, "scope"), scope);
 	if (r->cidr) {
-		out_str(o, r->cidr);
-		out_str(o, r->name);
-		out_str(o, r->rfc);
-	} else {
-		out_skip(o);
-		out_skip(o);
-		out_skip(o);
+		out_str(out_key(o, "range"), r->cidr);
+		out_str(out_key(o, "range_name"), r->name);
+		out_str(out_key(o, "rfc"), r->rfc);
 	}
 	if (p->prefix >= 0)
 		emit_network(o, p);
@@ -265,7 +244,7 @@ static int classify_stdin(struct ipclass *ic)
 	int rc = 0;
 
 	if (obuf_init(&b.ob, STDOUT_FILENO, 1u << 16) < 0)
-		nt_die(EXIT_USAGE, "out of memory");
+		nt_die(EXIT_NOMEM, "out of memory");
 	if (lines_each(STDIN_FILENO, IPCLASS_BUF, bulk_line, &b, NULL) < 0)
 		nt_die(EXIT_USAGE, "cannot read standard input: %s", strerror(errno));
 	if (obuf_flush(&b.ob) < 0 || fflush(stdout) != 0) {
@@ -358,7 +337,7 @@ int cmd_ipclass(int argc, char **argv)
 	argv += optind;
 	if (ic.mode != MODE_CLASSIFY)
 		return ipplan_run(&ic, argc, argv);
-	ic.out = out_open(stdout, ic.json ? OUT_JSON : OUT_LIST, columns, C_COUNT);
+	ic.out = out_open(stdout, ic.json ? OUT_JSON : OUT_LIST, columns, sizeof columns / sizeof columns[0]);
 	if (argc > 0) {
 		rc = classify_operands(&ic, argc, argv);
 	} else {

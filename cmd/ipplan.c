@@ -17,21 +17,16 @@
 #define MAX_SPLIT_BITS 20
 #define MAX_TEXT 512
 
-enum pcol {
-	P_CIDR, P_NETWORK, P_PREFIX, P_FIRST, P_LAST, P_ADDRESSES, P_REVERSE,
-	P_ADDRESS, P_LINE, P_COUNT
-};
-
-static const struct out_col plan_columns[P_COUNT] = {
-	[P_CIDR] = { "cidr", "cidr", 0, 0 },
-	[P_NETWORK] = { "network", "network", 0, 0 },
-	[P_PREFIX] = { "prefix", "prefix", 0, 0 },
-	[P_FIRST] = { "first", "first", 0, 0 },
-	[P_LAST] = { "last", "last", 0, 0 },
-	[P_ADDRESSES] = { "addresses", "addresses", OUT_RIGHT, 0 },
-	[P_REVERSE] = { "reverse", "reverse", 0, 0 },
-	[P_ADDRESS] = { "address", "address", 0, 0 },
-	[P_LINE] = { "line", "line", 0, 0 },
+static const struct out_col plan_columns[] = {
+	{ "cidr", "cidr", 0, 0 },
+	{ "network", "network", 0, 0 },
+	{ "prefix", "prefix", 0, 0 },
+	{ "first", "first", 0, 0 },
+	{ "last", "last", 0, 0 },
+	{ "addresses", "addresses", OUT_RIGHT, 0 },
+	{ "reverse", "reverse", 0, 0 },
+	{ "address", "address", 0, 0 },
+	{ "line", "line", 0, 0 },
 };
 
 void ipclass_bad(struct ipclass *ic, const char *where, long lineno,
@@ -51,11 +46,8 @@ void ipclass_bad(struct ipclass *ic, const char *where, long lineno,
 
 int ipclass_finish(struct ipclass *ic, int write_failed, int grep_like)
 {
-	if (write_failed) {
-		if (errno == EPIPE)
-			return EXIT_NO; /* dispatch ends quietly on a closed pipe */
-		nt_die(EXIT_USAGE, "write error on standard output: %s", strerror(errno));
-	}
+	if (write_failed)
+		nt_write_error();
 	if (ic->bad)
 		return EXIT_USAGE;
 	return grep_like && ic->matched == 0 ? EXIT_NO : EXIT_YES;
@@ -66,6 +58,7 @@ int ipclass_finish(struct ipclass *ic, int write_failed, int grep_like)
 static int emit_net(struct ipclass *ic, const struct plan_net *n, const char *rev)
 {
 	char cidr[PLAN_STRLEN], a[ADDR_STRLEN], count[48];
+	struct out *o = ic->out;
 	struct plan_range r;
 	struct ip ip;
 
@@ -75,22 +68,19 @@ static int emit_net(struct ipclass *ic, const struct plan_net *n, const char *re
 		return putchar('\n') == EOF ? -1 : 0;
 	}
 	plan_net_range(n, &r);
-	out_str(ic->out, plan_format_net(n, cidr));
 	plan_ip(n->base, n->version, &ip);
-	out_str(ic->out, addr_format(&ip, a));
-	out_int(ic->out, n->prefix);
-	out_str(ic->out, addr_format(&ip, a));
+	addr_format(&ip, a);
+	out_str(out_key(o, "cidr"), plan_format_net(n, cidr));
+	out_str(out_key(o, "network"), a);
+	out_int(out_key(o, "prefix"), n->prefix);
+	out_str(out_key(o, "first"), a);
 	plan_ip(r.last, r.version, &ip);
-	out_str(ic->out, addr_format(&ip, a));
+	out_str(out_key(o, "last"), addr_format(&ip, a));
 	plan_net_count(n, count);
-	out_num(ic->out, count);
+	out_num(out_key(o, "addresses"), count);
 	if (rev)
-		out_str(ic->out, rev);
-	else
-		out_skip(ic->out);
-	out_skip(ic->out);
-	out_skip(ic->out);
-	return out_end(ic->out);
+		out_str(out_key(o, "reverse"), rev);
+	return out_end(o);
 }
 
 /* The fewest CIDRs of a range, in order. */
@@ -283,14 +273,11 @@ static int filter_json(struct filter *f, const char *s, size_t n, int v,
 		       uint32_t a, struct ip *ip)
 {
 	char buf[ADDR_STRLEN];
-	int i;
 
-	for (i = 0; i < P_ADDRESS; i++)
-		out_skip(f->ic->out);
 	if (v == 4)
 		plan_ip((struct u128){ 0, a }, 4, ip);
-	out_str(f->ic->out, v ? addr_format(ip, buf) : NULL);
-	out_strn(f->ic->out, s, n);
+	out_str(out_key(f->ic->out, "address"), v ? addr_format(ip, buf) : NULL);
+	out_strn(out_key(f->ic->out, "line"), s, n);
 	return out_end(f->ic->out) < 0;
 }
 
@@ -354,7 +341,7 @@ static int in_mode(struct ipclass *ic, int argc, char **argv)
 	if (isatty(STDIN_FILENO))
 		nt_usage_error("--in filters standard input: pipe the lines in");
 	if (obuf_init(&f.ob, STDOUT_FILENO, 1u << 16) < 0)
-		nt_die(EXIT_USAGE, "out of memory");
+		nt_die(EXIT_NOMEM, "out of memory");
 	if (lines_each(STDIN_FILENO, IPCLASS_BUF, filter_line, &f, NULL) < 0)
 		nt_die(EXIT_USAGE, "cannot read standard input: %s", strerror(errno));
 	if (obuf_flush(&f.ob) < 0) {
@@ -374,7 +361,8 @@ int ipplan_run(struct ipclass *ic, int argc, char **argv)
 			  ic->mode == MODE_REVERSE))
 		nt_usage_error("%s needs an address or a CIDR", ic->mode == MODE_SPLIT ?
 			       "--split" : ic->mode == MODE_SUBNETS ? "--subnets" : "--reverse");
-	ic->out = out_open(stdout, OUT_JSON, plan_columns, P_COUNT);
+	ic->out = out_open(stdout, OUT_JSON, plan_columns,
+			   sizeof plan_columns / sizeof plan_columns[0]);
 	if (ic->mode == MODE_SPLIT || ic->mode == MODE_SUBNETS || ic->mode == MODE_REVERSE)
 		rc = split_mode(ic, argc, argv);
 	else if (ic->mode == MODE_RANGE)
