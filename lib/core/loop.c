@@ -309,20 +309,23 @@ static int wait_events(struct loop *l, struct epoll_event *ev, int n, long long 
 	return epoll_wait(l->ep, ev, n, us < 0 ? -1 : (int)((us + 999) / 1000));
 }
 
+/* Fires the timers that are due, earliest first (several may be due at
+ * once after a slow turn); a timer set by a callback for now fires too. */
 static void run_timers(struct loop *l)
 {
 	long long now = loop_now_us();
-	size_t i = 0;
 
-	while (i < l->nt && !l->stop) {
-		if (l->t[i].when <= now) {
-			struct timer t = l->t[i];
-			l->t[i] = l->t[--l->nt];
-			t.fn(l, t.arg);
-			i = 0; /* the table may have changed under us */
-		} else {
-			i++;
-		}
+	while (!l->stop) {
+		size_t i, best = l->nt;
+		struct timer t;
+		for (i = 0; i < l->nt; i++)
+			if (l->t[i].when <= now && (best == l->nt || l->t[i].when < l->t[best].when))
+				best = i;
+		if (best == l->nt)
+			break;
+		t = l->t[best];
+		l->t[best] = l->t[--l->nt];
+		t.fn(l, t.arg);
 	}
 }
 
