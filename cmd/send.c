@@ -38,7 +38,7 @@ const char send_usage[] =
 struct send_opts {
 	struct sock_spec spec;
 	int newline, quit_at_eof, idle_ms, raw, hex, json;
-	struct repeat_opts rep;  /* --repeat, --keep */
+	struct repeat_opts rep;
 	const char *encoding;
 	char *message;   /* joined MESSAGE words, or NULL for stdin */
 	size_t msglen;
@@ -385,8 +385,11 @@ int cmd_send(int argc, char **argv)
 	int fd, err = 0, rc;
 
 	parse_args(&o, argc, argv);
-	if (o.rep.count || o.rep.keep)
-		return send_repeat(&o.rep, &o.spec, o.message, o.msglen, o.newline, o.idle_ms, o.json);
+	if (o.rep.count || o.rep.keep) {
+		rc = send_repeat(&o.rep, &o.spec, o.message, o.msglen, o.newline, o.idle_ms, o.json);
+		free(o.message);
+		return rc;
+	}
 	setup_filters(&o, &up, &down);
 	signal(SIGPIPE, SIG_IGN);
 	fd = sock_connect(&o.spec, &err, &peer, &peerlen);
