@@ -31,7 +31,7 @@ wait_pcap() {
 
 make_corpus() {
 	local dir=$1 fix=$BATS_TEST_DIRNAME/fixtures mac
-	CORPUS_A="ntcA$$" CORPUS_B="ntcB$$" CORPUS_PIDS=()
+	CORPUS_A="ntcA$$" CORPUS_B="ntcB$$" CORPUS_PIDS=() LIVE_NT=() LIVE_TD=()
 	ip netns add "$CORPUS_A" && ip netns add "$CORPUS_B" || return 1
 	ip -n "$CORPUS_A" link add va type veth peer name vb netns "$CORPUS_B"
 	ip -n "$CORPUS_A" link set lo up
@@ -52,6 +52,9 @@ make_corpus() {
 		2>"$dir/td2.err" &
 	CORPUS_PIDS+=($!)
 	wait_line "$dir/td1.err" "listening on" && wait_line "$dir/td2.err" "listening on" || return 1
+	[ -z "${LIVE_FILTERS:-}" ] || start_live "$dir" || return 1
+	# the first packet: live files are compared from it on
+	corpus_ns "$CORPUS_A" python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"start", ("10.9.1.2", 8))'
 	corpus_ns "$CORPUS_A" ping -c 2 -i 0.2 -W 2 10.9.1.2 >/dev/null
 	corpus_ns "$CORPUS_A" ping -6 -c 2 -i 0.2 -W 2 fd00:9::2 >/dev/null
 	corpus_ns "$CORPUS_A" python3 "$fix/capture_traffic.py" client
@@ -63,6 +66,66 @@ make_corpus() {
 	wait_pcap "$dir/eth.pcap" && wait_pcap "$dir/any.pcap" || return 1
 	kill -INT "${CORPUS_PIDS[1]}" "${CORPUS_PIDS[2]}"
 	wait "${CORPUS_PIDS[1]}" "${CORPUS_PIDS[2]}" || true
+	[ -z "${LIVE_FILTERS:-}" ] || stop_live "$dir"
+}
+
+# Once the full capture is in, each live pair gets (bounded) the packets
+# tcpdump -r keeps from it for its expression, then ends.
+stop_live() {
+	local dir=$1 n=0 e want
+	while IFS= read -r e; do
+		n=$((n + 1))
+		want=$(tcpdump -nr "$dir/eth.pcap" "$e" 2>/dev/null | wc -l)
+		if [ "$e" = inbound ] || [ "$e" = outbound ]; then want=1; fi
+		wait_count "$dir/live-$n.nt.pcap" "$want" || true
+		wait_count "$dir/live-$n.td.pcap" "$want" || true
+	done <"$LIVE_FILTERS"
+	kill -TERM "${LIVE_NT[@]}" 2>/dev/null
+	kill -INT "${LIVE_TD[@]}" 2>/dev/null
+	wait "${LIVE_NT[@]}" "${LIVE_TD[@]}" 2>/dev/null || true
+}
+
+# nettool and tcpdump side by side on va, one pair per line of
+# $LIVE_FILTERS, writing DIR/live-N.nt.pcap and DIR/live-N.td.pcap.
+start_live() {
+	local dir=$1 n=0 e i
+	while IFS= read -r e; do
+		n=$((n + 1))
+		nsenter --net="/run/netns/$CORPUS_A" "$NETTOOL" capture -i va -B 1024 \
+			-w "$dir/live-$n.nt.pcap" "$e" 2>"$dir/live-$n.nt.err" &
+		CORPUS_PIDS+=($!) LIVE_NT+=($!)
+		nsenter --net="/run/netns/$CORPUS_A" tcpdump --immediate-mode -U -B 1024 -i va \
+			-w "$dir/live-$n.td.pcap" "$e" 2>"$dir/live-$n.td.err" &
+		CORPUS_PIDS+=($!) LIVE_TD+=($!)
+	done <"$LIVE_FILTERS"
+	for i in $(seq 1 "$n"); do
+		wait_line "$dir/live-$i.td.err" "listening on" || return 1
+		wait_bound "${LIVE_NT[$((i - 1))]}" || return 1
+	done
+}
+
+# Waits (bounded, 5 s) until process $1 has a bound packet socket.
+wait_bound() {
+	local i l ino
+	for i in $(seq 1 100); do
+		for l in /proc/$1/fd/*; do
+			ino=$(readlink "$l" 2>/dev/null | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p')
+			[ -n "$ino" ] || continue
+			awk -v ino="$ino" '$4 == "0003" && $9 == ino {f=1} END {exit !f}' /proc/$1/net/packet && return 0
+		done
+		sleep 0.05
+	done
+	echo "process $1 never bound its packet socket"; return 1
+}
+
+# Waits (bounded, 10 s) until pcap $1 holds $2 packets.
+wait_count() {
+	local i
+	for i in $(seq 1 200); do
+		[ "$(tcpdump -nr "$1" 2>/dev/null | wc -l)" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
 }
 
 corpus_cleanup() {

@@ -701,3 +701,11 @@ int bpf_compile(const char *expr, int link, struct bpf_prog *prog, char *err, si
 {
 	return bpf_compile_for(expr, link, BPF_TARGET_FILE, prog, err, errn);
 }
+
+int bpf_check(const char *expr, char *err, size_t errn)
+{
+	struct filter *f = xmalloc(sizeof *f);
+	int rc = filter_parse(expr, f, err, errn);
+	free(f);
+	return rc;
+}
