@@ -72,10 +72,11 @@ make_corpus() {
 # Once the full capture is in, each live pair gets (bounded) the packets
 # tcpdump -r keeps from it for its expression, then ends.
 stop_live() {
-	local dir=$1 n=0 e want
+	local dir=$1 n=0 e want t0
+	t0=$(tcpdump -tt -nr "$dir/eth.pcap" udp dst port 8 2>/dev/null | head -n 1 | cut -d' ' -f1)
 	while IFS= read -r e; do
 		n=$((n + 1))
-		want=$(tcpdump -nr "$dir/eth.pcap" "$e" 2>/dev/null | wc -l)
+		want=$(tcpdump -tt -nr "$dir/eth.pcap" "$e" 2>/dev/null | awk -v t0="$t0" '$1 >= t0' | wc -l)
 		if [ "$e" = inbound ] || [ "$e" = outbound ]; then want=1; fi
 		wait_count "$dir/live-$n.nt.pcap" "$want" || true
 		wait_count "$dir/live-$n.td.pcap" "$want" || true
@@ -118,10 +119,10 @@ wait_bound() {
 	echo "process $1 never bound its packet socket"; return 1
 }
 
-# Waits (bounded, 10 s) until pcap $1 holds $2 packets.
+# Waits (bounded, 5 s) until pcap $1 holds $2 packets.
 wait_count() {
 	local i
-	for i in $(seq 1 200); do
+	for i in $(seq 1 100); do
 		[ "$(tcpdump -nr "$1" 2>/dev/null | wc -l)" -ge "$2" ] && return 0
 		sleep 0.05
 	done
