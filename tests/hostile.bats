@@ -1,0 +1,319 @@
+#!/usr/bin/env bats
+# Servers and decoders under abuse: descriptor exhaustion, client caps,
+# slow and silent peers, terminal escapes, spoofed senders, UDP echo
+# reflection. Every wait is bounded; every process is killed by PID.
+load helper
+load hostile
+
+teardown() { hostile_teardown; }
+
+EVIL=$'\x1b]0;owned\x07hi\n[10.9.9.9:1] forged\n'
+
+# stuck_clients PORT N [SEND]: N clients that connect (and send SEND, if
+# given) and never read, held for 20 s at most.
+stuck_clients() {
+	bg python3 -c '
+import socket, sys, time
+port, n, data = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].encode()
+held = []
+for i in range(n):
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=2)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        if data:
+            s.setblocking(False)
+            try:
+                s.send(data * 65536)
+            except OSError:
+                pass
+        held.append(s)
+    except OSError:
+        pass
+time.sleep(20)
+' "$1" "$2" "${3:-}"
+}
+
+# A fresh client's exchange with an echo server: prints what came back.
+echo_once() {
+	timeout 10 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=8)
+s.sendall(b"fresh\n"); s.shutdown(socket.SHUT_WR)
+b = b""
+while not b.endswith(b"\n"):
+    c = s.recv(100)
+    if not c: break
+    b += c
+print(b.decode().strip())
+' "$1"
+}
+
+@test "listen --echo, ulimit -n 64, 200 clients that never read: no spin, few warnings, served after --timeout" {
+	( ulimit -n 64; exec "$NETTOOL" listen --echo --timeout 3 tcp 0 ) 2> "$TMP/err" &
+	SERVER=$!; PIDS+=("$SERVER")
+	for i in $(seq 100); do grep -q 'listening on' "$TMP/err" && break; sleep 0.05; done
+	PORT=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\)$/\1/p' "$TMP/err" | head -n 1)
+	[ -n "$PORT" ]
+	stuck_clients "$PORT" 200 x
+	sleep 1   # let the table fill (not a synchronisation: the window below is measured)
+	t0=$(cpu_ticks "$SERVER"); sleep 10; t1=$(cpu_ticks "$SERVER")
+	echo "cpu ticks over 10 s: $((t1 - t0)); warnings: $(grep -c -i 'descriptor\|too many' "$TMP/err")"
+	[ $((t1 - t0)) -lt "$(getconf CLK_TCK)" ]
+	[ "$(grep -c -i 'descriptor\|too many' "$TMP/err")" -le 5 ]
+	run echo_once "$PORT"
+	[ "$output" = "fresh" ]
+}
+
+@test "file serve, ulimit -n 64, 200 clients asking for 50 MB and never reading: no spin, few warnings" {
+	mkdir "$TMP/pub"; head -c 50M /dev/zero > "$TMP/pub/big"; echo small > "$TMP/pub/small"
+	( ulimit -n 64; exec "$NETTOOL" file serve --timeout 3 -d "$TMP/pub" 0 ) 2> "$TMP/err" &
+	SERVER=$!; PIDS+=("$SERVER")
+	for i in $(seq 100); do grep -q 'listening on' "$TMP/err" && break; sleep 0.05; done
+	PORT=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\)$/\1/p' "$TMP/err" | head -n 1)
+	[ -n "$PORT" ]
+	bg python3 -c '
+import socket, sys, time
+held = []
+for i in range(200):
+    try:
+        s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.sendall(b"big\n")
+        held.append(s)
+    except OSError:
+        pass
+time.sleep(20)
+' "$PORT"
+	sleep 1
+	t0=$(cpu_ticks "$SERVER"); sleep 10; t1=$(cpu_ticks "$SERVER")
+	echo "cpu ticks over 10 s: $((t1 - t0))"; grep -c -i 'descriptor\|too many' "$TMP/err" || true
+	[ $((t1 - t0)) -lt "$(getconf CLK_TCK)" ]
+	[ "$(grep -c -i 'descriptor\|too many' "$TMP/err")" -le 5 ]
+	run timeout 10 "$NETTOOL" file get -w 8 -o "$TMP/got" 127.0.0.1 "$PORT" small
+	[ "$status" -eq 0 ]
+	[ "$(cat "$TMP/got")" = small ]
+}
+
+@test "listen --max-clients 2: the third connection is closed at once, logged once; the two keep working" {
+	serve "$TMP/err" listen --echo --max-clients 2 tcp 0
+	run timeout 20 python3 -c '
+import socket, sys
+port = int(sys.argv[1])
+a = socket.create_connection(("127.0.0.1", port), timeout=5)
+b = socket.create_connection(("127.0.0.1", port), timeout=5)
+a.sendall(b"a1\n"); assert a.recv(10) == b"a1\n"
+b.sendall(b"b1\n"); assert b.recv(10) == b"b1\n"
+c = socket.create_connection(("127.0.0.1", port), timeout=5)
+try:
+    got = c.recv(10)
+except ConnectionResetError:
+    got = b""
+print("third:", repr(got))
+a.sendall(b"a2\n"); assert a.recv(10) == b"a2\n"
+b.sendall(b"b2\n"); assert b.recv(10) == b"b2\n"
+print("both still served")
+' "$PORT"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "third: b''" ]
+	[ "${lines[1]}" = "both still served" ]
+	[ "$(grep -c -i 'max-clients\|too many clients\|refused' "$TMP/err")" -eq 1 ]
+}
+
+@test "file serve: a name dribbled one byte per 200 ms is never served as its prefix" {
+	mkdir "$TMP/pub"; echo "file a" > "$TMP/pub/a"; echo "file abc" > "$TMP/pub/abc"
+	serve "$TMP/err" file serve -d "$TMP/pub" 0
+	run timeout 20 python3 -c '
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+for ch in b"abc":
+    s.send(bytes([ch])); time.sleep(0.2)
+b = b""
+while True:
+    c = s.recv(100)
+    if not c: break
+    b += c
+print(b.decode().strip() or "(nothing)")
+' "$PORT"
+	[ "$status" -eq 0 ]
+	[ "$output" != "file a" ]
+	[ "$output" = "file abc" ]
+}
+
+@test "file get -w 2 against a server that accepts and never answers: exit 1, nothing on disk" {
+	bg python3 -c '
+import socket, time
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(4)
+print(l.getsockname()[1], flush=True)
+c, _ = l.accept(); time.sleep(15)
+' > "$TMP/port"
+	for i in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+	mkdir "$TMP/dl"; cd "$TMP/dl"
+	run timeout 10 "$NETTOOL" file get -w 2 127.0.0.1 "$(cat "$TMP/port")" notes.txt
+	[ "$status" -eq 1 ]
+	[ -n "$output" ]
+	[ -z "$(ls -A "$TMP/dl")" ]
+}
+
+@test "chat on a terminal: a peer's escapes are shown escaped, one message one line" {
+	need_cmd script
+	P=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	bg sh -c "sleep 0.7; python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b\"\\x1b]0;owned\\x07hi\\n[10.9.9.9:1] forged\\n\", (\"127.0.0.1\", $P))'"
+	on_tty "timeout 2 $NETTOOL chat udp $P" || true
+	cat -v "$TMP/tty"
+	refute_grep $'\x1b]0;owned' "$TMP/tty"
+	grep -q 'x1b' "$TMP/tty"
+	grep -q 'forged' "$TMP/tty"
+	refute_grep '^\[10\.9\.9\.9:1\] forged' "$TMP/tty"
+}
+
+@test "listen on a terminal: control bytes of a TCP peer are shown escaped" {
+	need_cmd script
+	P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	bg sh -c "sleep 0.7; printf '%s' '$EVIL' | timeout 3 $NETTOOL send -q tcp 127.0.0.1 $P"
+	on_tty "timeout 2 $NETTOOL listen --once tcp $P" || true
+	cat -v "$TMP/tty"
+	refute_grep $'\x1b]0;owned' "$TMP/tty"
+	grep -q 'x1b' "$TMP/tty"
+}
+
+@test "listen udp on a terminal: a datagram cannot forge another sender's line" {
+	need_cmd script
+	P=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	bg sh -c "sleep 0.7; python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b\"\\x1b]0;owned\\x07hi\\n[10.9.9.9:1] forged\\n\", (\"127.0.0.1\", $P))'"
+	on_tty "timeout 2 $NETTOOL listen udp $P" || true
+	cat -v "$TMP/tty"
+	refute_grep $'\x1b]0;owned' "$TMP/tty"
+	refute_grep '^\[10\.9\.9\.9:1\] forged' "$TMP/tty"
+	grep -q 'forged' "$TMP/tty"
+}
+
+@test "listen and send through pipes pass a peer's control bytes unchanged" {
+	serve "$TMP/err" listen --once tcp 0
+	printf '%s' "$EVIL" > "$TMP/evil"
+	timeout 5 "$NETTOOL" send -q tcp 127.0.0.1 "$PORT" < "$TMP/evil"
+	for i in $(seq 100); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.05; done
+	cmp "$TMP/out" "$TMP/evil"
+	# and send prints what the peer sent, exactly
+	bg python3 -c '
+import socket, sys
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+print(l.getsockname()[1], flush=True)
+c, _ = l.accept(); c.sendall(open(sys.argv[1], "rb").read()); c.close()
+' "$TMP/evil" > "$TMP/port2"
+	for i in $(seq 100); do [ -s "$TMP/port2" ] && break; sleep 0.05; done
+	timeout 5 "$NETTOOL" send tcp 127.0.0.1 "$(cat "$TMP/port2")" < /dev/null > "$TMP/got"
+	cmp "$TMP/got" "$TMP/evil"
+}
+
+# evil_holder PORT: a TCP listener on PORT whose process name holds ESC and
+# a newline (prctl PR_SET_NAME).
+evil_holder() {
+	bg python3 -c '
+import ctypes, socket, sys, time
+ctypes.CDLL(None).prctl(15, b"ev\x1b[2Jl\nname", 0, 0, 0)
+l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("0.0.0.0", int(sys.argv[1]))); l.listen(1)
+print("ready", flush=True); time.sleep(20)
+' "$1" > "$TMP/holder"
+	for i in $(seq 100); do [ -s "$TMP/holder" ] && break; sleep 0.05; done
+}
+
+@test "netstat -p on a terminal shows a process name with ESC and newline escaped" {
+	need_cmd script
+	P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	evil_holder "$P"
+	on_tty "$NETTOOL netstat -tlnp --port $P"
+	cat -v "$TMP/tty"
+	grep -q "$P" "$TMP/tty"
+	refute_grep $'\x1b\[2J' "$TMP/tty"
+	grep -q 'ev\\x1b' "$TMP/tty"
+}
+
+@test "listen's 'in use by' message shows the holder's name escaped" {
+	P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	evil_holder "$P"
+	run timeout 5 "$NETTOOL" listen -4 tcp "$P"
+	echo "$output" | cat -v
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" != *$'\x1b'* ]]
+	[[ "$output" == *'ev\x1b'* ]]
+}
+
+@test "chat with HOST PORT: a third sender is not shown as the peer and does not redirect replies" {
+	PEER=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	# the peer records what reaches it
+	bg python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(8)
+with open(sys.argv[2], "wb") as f:
+    while True:
+        try:
+            b, a = s.recvfrom(2000)
+        except socket.timeout:
+            break
+        f.write(b); f.flush()
+' "$PEER" "$TMP/peer_got"
+	mkfifo "$TMP/in"
+	exec 7<> "$TMP/in"
+	SERVE_IN=$TMP/in serve "$TMP/err" chat udp 0 127.0.0.1 "$PEER"
+	CHAT=$PORT
+	bg python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+s.sendto(b"spoofed words\n", ("127.0.0.1", int(sys.argv[1])))
+print("sent", flush=True)
+s.settimeout(3)
+try:
+    print("spoofer got", s.recv(2000))
+except socket.timeout:
+    print("spoofer got nothing")
+' "$CHAT" > "$TMP/spoofer"
+	for i in $(seq 100); do grep -q spoofed "$TMP/out" && break; sleep 0.05; done
+	echo "to the peer" >&7
+	for i in $(seq 100); do grep -q 'to the peer' "$TMP/peer_got" 2>/dev/null && break; sleep 0.05; done
+	exec 7>&-
+	grep -q 'to the peer' "$TMP/peer_got"
+	for i in $(seq 100); do grep -q 'got' "$TMP/spoofer" && break; sleep 0.05; done
+	cat "$TMP/out" "$TMP/spoofer"
+	grep -q 'spoofer got nothing' "$TMP/spoofer"
+	refute_grep "^\[127.0.0.1:$PEER\] spoofed" "$TMP/out"
+}
+
+@test "listen udp --echo: no answer to source port 0 or to its own address, one answer per datagram" {
+	make_netns refl
+	ip netns exec "$NS" "$NETTOOL" listen --echo udp 0 > "$TMP/out" 2> "$TMP/err" &
+	SERVER=$!; PIDS+=("$SERVER")
+	for i in $(seq 100); do grep -q 'listening on' "$TMP/err" && break; sleep 0.05; done
+	PORT=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\)$/\1/p' "$TMP/err" | head -n 1)
+	[ -n "$PORT" ]
+	before=$(ip netns exec "$NS" awk '/^Udp:/ && ++n == 2 { print $2 }' /proc/net/snmp)
+	# forged datagrams through a raw socket: from port 0, and from the
+	# listener's own address and port; then one honest datagram
+	run ip netns exec "$NS" timeout 10 python3 -c '
+import socket, struct, sys, time
+port = int(sys.argv[1])
+def udp(sport, dport, payload):
+    return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+r.sendto(udp(0, port, b"from port zero"), ("127.0.0.1", 0))
+r.sendto(udp(port, port, b"from myself"), ("127.0.0.1", 0))
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(2)
+u.sendto(b"honest", ("127.0.0.1", port))
+print(u.recvfrom(100)[0].decode())
+time.sleep(1)
+' "$PORT"
+	[ "$status" -eq 0 ]
+	[ "$output" = honest ]
+	after=$(ip netns exec "$NS" awk '/^Udp:/ && ++n == 2 { print $2 }' /proc/net/snmp)
+	echo "InDatagrams +$((after - before))"
+	# 3 in, 1 echo back to the honest client: 4 at most, not a storm
+	[ $((after - before)) -le 4 ]
+}
