@@ -317,3 +317,51 @@ time.sleep(1)
 	# 3 in, 1 echo back to the honest client: 4 at most, not a storm
 	[ $((after - before)) -le 4 ]
 }
+
+# capeff PID: the effective capability mask of PID, in hex.
+capeff() {
+	awk '/^CapEff:/ { print $2 }' "/proc/$1/status"
+}
+
+# running_capeff CMD...: starts nettool CMD as root, waits until it has
+# its socket open (bounded), prints its CapEff, and kills it.
+running_capeff() {
+	"$NETTOOL" "$@" > /dev/null 2>&1 &
+	local pid=$! i
+	PIDS+=("$pid")
+	for i in $(seq 100); do
+		ls -l "/proc/$pid/fd" 2>/dev/null | grep -q 'socket:' && break
+		sleep 0.05
+	done
+	sleep 0.2 # the drop follows the socket's opening within the same call path
+	capeff "$pid"
+	kill_pids "$pid"
+}
+
+@test "ping run as root drops every capability once its socket is open" {
+	need_root
+	run running_capeff ping -c 20 -i 0.2 127.0.0.1
+	[ "$output" = 0000000000000000 ]
+}
+
+@test "capture run as root drops every capability once its socket is open" {
+	need_root
+	run running_capeff capture -i lo -c 100000
+	[ "$output" = 0000000000000000 ]
+}
+
+@test "setuid root: a user still cannot flood or go below 2 ms (the real uid decides)" {
+	need_root; need_cmd setpriv
+	D=$(mktemp -d /var/tmp/ntsuid.XXXXXX)
+	chmod 755 "$D"; cp "$NETTOOL" "$D/nettool"; chown root:root "$D/nettool"; chmod 4755 "$D/nettool"
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$D/nettool" ping -f -c 3 127.0.0.1
+	s1=$status; o1=$output
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$D/nettool" ping -i 0.001 -c 3 127.0.0.1
+	s2=$status; o2=$output
+	rm -rf "$D"
+	echo "$o1"; echo "$o2"
+	[ "$s1" -eq 2 ]
+	[ "$s2" -eq 2 ]
+	[[ "$o1" == "nettool ping: "* ]]
+	[[ "$o2" == "nettool ping: "* ]]
+}
