@@ -333,8 +333,14 @@ running_capeff() {
 		ls -l "/proc/$pid/fd" 2>/dev/null | grep -q 'socket:' && break
 		sleep 0.05
 	done
-	sleep 0.2 # the drop follows the socket's opening within the same call path
-	capeff "$pid"
+	local c
+	for i in $(seq 40); do
+		c=$(capeff "$pid")
+		[ "$c" = 0000000000000000 ] && break
+		sleep 0.05
+	done
+	kill -0 "$pid" 2>/dev/null || c="exited"
+	echo "$c"
 	kill_pids "$pid"
 }
 
