@@ -51,7 +51,9 @@ skip_under_sanitizer() {
 # terminal's bytes land in $TMP/tty.
 on_tty() {
 	need_cmd script
-	script -qfec "$1" "$TMP/tty" > /dev/null
+	# stdin held open (a pipe from sleep) so an interactive command does
+	# not see end of input at once
+	sleep 4 | script -qfec "$1" "$TMP/tty" > /dev/null
 }
 
 # refute_grep ARGS...: fails when grep -q ARGS matches (a bare `! grep`
@@ -61,3 +63,16 @@ refute_grep() {
 		echo "unexpected match: grep $*"; return 1
 	fi
 }
+
+# wait_bound t|u PORT: waits (bounded, 10 s) until a TCP listener or UDP
+# socket is bound to PORT; usable inside sh -c through the export below.
+wait_bound() {
+	local i flag=-Htln
+	[ "$1" = u ] && flag=-Huan
+	for i in $(seq 200); do
+		ss $flag "sport = :$2" 2>/dev/null | grep -q . && return 0
+		sleep 0.05
+	done
+	return 1
+}
+export -f wait_bound

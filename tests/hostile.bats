@@ -157,7 +157,7 @@ c, _ = l.accept(); time.sleep(15)
 @test "chat on a terminal: a peer's escapes are shown escaped, one message one line" {
 	need_cmd script
 	P=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	bg sh -c "sleep 0.7; python3 -c '
+	bg bash -c "wait_bound u $P; python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.sendto(b\"\\x1b]0;owned\\x07hi\\n[10.9.9.9:1] forged\\n\", (\"127.0.0.1\", $P))'"
@@ -172,7 +172,7 @@ s.sendto(b\"\\x1b]0;owned\\x07hi\\n[10.9.9.9:1] forged\\n\", (\"127.0.0.1\", $P)
 @test "listen on a terminal: control bytes of a TCP peer are shown escaped" {
 	need_cmd script
 	P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	bg sh -c "sleep 0.7; printf '%s' '$EVIL' | timeout 3 $NETTOOL send -q tcp 127.0.0.1 $P"
+	bg bash -c "wait_bound t $P; printf '%s' '$EVIL' | timeout 3 $NETTOOL send -q tcp 127.0.0.1 $P"
 	on_tty "timeout 2 $NETTOOL listen --once tcp $P" || true
 	cat -v "$TMP/tty"
 	refute_grep $'\x1b]0;owned' "$TMP/tty"
@@ -182,7 +182,7 @@ s.sendto(b\"\\x1b]0;owned\\x07hi\\n[10.9.9.9:1] forged\\n\", (\"127.0.0.1\", $P)
 @test "listen udp on a terminal: a datagram cannot forge another sender's line" {
 	need_cmd script
 	P=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	bg sh -c "sleep 0.7; python3 -c '
+	bg bash -c "wait_bound u $P; python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.sendto(b\"\\x1b]0;owned\\x07hi\\n[10.9.9.9:1] forged\\n\", (\"127.0.0.1\", $P))'"
