@@ -8,9 +8,11 @@ DESTDIR  ?=
 BINDIR    = $(PREFIX)/bin
 MANDIR    = $(PREFIX)/share/man
 COMPDIR   = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
-ALLCFLAGS = -pthread -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -Icmd $(WARN) $(CFLAGS)
+ALLCFLAGS = -pthread -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -Icmd $(WARN) $(CPPFLAGS) $(CFLAGS)
 
 # Object files go under BUILD so a sanitizer build can sit beside the
 # normal one; BIN is the binary the tests drive.
@@ -75,19 +77,62 @@ bench: $(BIN)
 	@for b in bench/*.sh; do echo "== $$b"; NETTOOL=$(abspath $(BIN)) bash $$b || exit 1; done
 
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/nettool
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 completions/nettool.bash $(DESTDIR)$(COMPDIR)/nettool
+	install -m 644 completions/_nettool $(DESTDIR)$(ZSHCOMPDIR)/_nettool
+	install -m 644 completions/nettool.fish $(DESTDIR)$(FISHCOMPDIR)/nettool.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nettool $(DESTDIR)$(COMPDIR)/nettool
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_nettool $(DESTDIR)$(FISHCOMPDIR)/nettool.fish
 	for m in $(notdir $(MANPAGES)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+
+# A fully static binary with musl (Debian's musl-tools). musl-gcc sees only
+# musl's headers: build-static/include links in the kernel's uapi headers,
+# and the __UAPI_DEF_* macros stop those redefining what musl's
+# netinet/in.h defines (the kernel coordinates that with glibc only).
+STATIC_CC    ?= musl-gcc
+STATIC_UAPI   = IN_ADDR IN_IPPROTO IN_PKTINFO IP_MREQ SOCKADDR_IN IN_CLASS \
+		IN6_ADDR IN6_ADDR_ALT SOCKADDR_IN6 IPV6_MREQ IPPROTO_V6 \
+		IPV6_OPTIONS IN6_PKTINFO IP6_MTUINFO
+STATIC_FLAGS  = -isystem build-static/include $(STATIC_UAPI:%=-D__UAPI_DEF_%=0)
+STATIC_MAKE   = $(MAKE) --no-print-directory BUILD=build-static BIN=build-static/nettool \
+		CC=$(STATIC_CC) CPPFLAGS="$(STATIC_FLAGS)" LDFLAGS="-static -s"
+static:
+	@mkdir -p build-static/include
+	@ma=$$(gcc -print-multiarch); for d in linux asm-generic $$ma/asm; do \
+	  ln -sfn /usr/include/$$d build-static/include/$$(basename $$d); done
+	+@$(STATIC_MAKE) all
+	cp build-static/nettool nettool-static
+
+# The whole suite against the static binary (unit tests built with musl too);
+# it runs as build-static/nettool, so messages name the program "nettool".
+check-static: static
+	+@$(STATIC_MAKE) check
+
+# The Debian package, built from a copy of the tree in DEBDIR so the tree
+# stays clean; the .deb (and its .changes and .buildinfo) land in DEBDIR.
+DEBDIR  ?= build-deb
+DEB_SRC  = Makefile README.md cmd lib man completions debian tests
+deb:
+	rm -rf $(DEBDIR) && mkdir -p $(DEBDIR)/src
+	cp -R $(DEB_SRC) $(DEBDIR)/src/
+	cd $(DEBDIR)/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
+	rm -rf $(DEBDIR)/src
+	@ls $(DEBDIR)/*.deb
 
 lint-man:
 	mandoc -Tlint -W warning $(MANPAGES)
 
-clean:
-	rm -rf build build-san build-fuzz nettool
+# DESIGN.md's shape rules (one loop, file and function sizes, lib/ never
+# prints or exits): prints the offenders, fails if there are any.
+lint:
+	@sh tests/lint.sh
 
-.PHONY: all unit check sanitize fuzz bench install uninstall lint-man clean
+clean:
+	rm -rf build build-san build-fuzz build-deb build-static nettool nettool-static
+
+.PHONY: all unit check sanitize fuzz bench install uninstall deb static check-static lint lint-man clean

@@ -7,8 +7,16 @@
 #include <stdio.h>
 #include <stdnoreturn.h>
 
-/* Exit statuses of the contract (CLI.md). */
-enum { EXIT_YES = 0, EXIT_NO = 1, EXIT_USAGE = 2 };
+#include "core/alloc.h" /* xmalloc, xcalloc, xrealloc, xstrdup, xgrow */
+
+/* Exit statuses of the contract (CLI.md), and the one status for each
+ * failure that is neither a "no" nor the user's input (nettool(1) EXIT
+ * STATUS): out of memory (lib/core/alloc says it and exits) and a write
+ * error on standard output. */
+enum {
+	EXIT_YES = 0, EXIT_NO = 1, EXIT_USAGE = 2,
+	EXIT_NOMEM = ALLOC_EXIT, EXIT_WRITE = 1,
+};
 
 /* One row of the command table. usage is the full usage text printed by
  * --help; its first line is the synopsis checked against the man page. */
@@ -27,6 +35,11 @@ noreturn void nt_die(int status, const char *fmt, ...)
 /* A usage or input error: the line, then exit 2. */
 noreturn void nt_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
+
+/* Standard output could not be written (errno says why): a closed pipe
+ * ends quietly by SIGPIPE, as any filter does; anything else is
+ * "write error on standard output: REASON" and exit EXIT_WRITE. */
+noreturn void nt_write_error(void);
 
 /* getopt_long that prints the contract's one-line errors for unknown
  * options and missing arguments and exits 2; returns -1 at the end.
@@ -86,5 +99,7 @@ int cmd_ifaces(int argc, char **argv);
 extern const char ifaces_usage[];
 int cmd_capture(int argc, char **argv);
 extern const char capture_usage[];
+int cmd_scan(int argc, char **argv);
+extern const char scan_usage[];
 
 #endif

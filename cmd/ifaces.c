@@ -86,7 +86,8 @@ static void print_text(const struct iface *f)
 	putchar('\n');
 }
 
-/* One address family's fields as parallel arrays. */
+/* One address family's fields as parallel arrays: addresses, categories,
+ * and the labels (IPv4) or scopes (IPv6). */
 static void json_addrs(struct out *o, const struct iface *f, int version)
 {
 	enum { MAX = 256 };
@@ -105,36 +106,39 @@ static void json_addrs(struct out *o, const struct iface *f, int version)
 					: (char *)ipv6_scope(&a->ip);
 		n++;
 	}
-	out_strv(o, addrs, n);
-	if (version == 4) {
-		out_strv(o, cats, n);
-		out_strv(o, extra, n);
-	} else {
-		out_strv(o, extra, n);
-		out_strv(o, cats, n);
-	}
+	out_strv(out_key(o, version == 4 ? "ipv4" : "ipv6"), addrs, n);
+	out_strv(out_key(o, version == 4 ? "ipv4_category" : "ipv6_category"), cats, n);
+	out_strv(out_key(o, version == 4 ? "ipv4_label" : "ipv6_scope"), extra, n);
+}
+
+static void json_counters(struct out *o, const struct if_counters *c)
+{
+	out_uint(out_key(o, "rx_bytes"), c->rx_bytes);
+	out_uint(out_key(o, "rx_packets"), c->rx_packets);
+	out_uint(out_key(o, "rx_errors"), c->rx_errors);
+	out_uint(out_key(o, "rx_dropped"), c->rx_dropped);
+	out_uint(out_key(o, "tx_bytes"), c->tx_bytes);
+	out_uint(out_key(o, "tx_packets"), c->tx_packets);
+	out_uint(out_key(o, "tx_errors"), c->tx_errors);
+	out_uint(out_key(o, "tx_dropped"), c->tx_dropped);
 }
 
 static int print_json(struct out *o, const struct iface *f)
 {
 	const char *names[32];
 	size_t nf = flag_names(f->flags, names, 32);
-	out_str(o, f->name);
-	out_uint(o, f->index);
-	out_strv(o, (char *const *)names, nf);
-	if (f->mtu >= 0) out_int(o, f->mtu); else out_skip(o);
+	out_str(out_key(o, "name"), f->name);
+	out_uint(out_key(o, "index"), f->index);
+	out_strv(out_key(o, "flags"), (char *const *)names, nf);
+	if (f->mtu >= 0)
+		out_int(out_key(o, "mtu"), f->mtu);
 	if (f->has_mac)
-		out_fmt(o, "%02x:%02x:%02x:%02x:%02x:%02x", f->mac[0], f->mac[1], f->mac[2],
-			f->mac[3], f->mac[4], f->mac[5]);
-	else
-		out_skip(o);
+		out_fmt(out_key(o, "mac"), "%02x:%02x:%02x:%02x:%02x:%02x", f->mac[0],
+			f->mac[1], f->mac[2], f->mac[3], f->mac[4], f->mac[5]);
 	json_addrs(o, f, 4);
 	json_addrs(o, f, 6);
-	const unsigned long long *c[] = { &f->c.rx_bytes, &f->c.rx_packets, &f->c.rx_errors,
-		&f->c.rx_dropped, &f->c.tx_bytes, &f->c.tx_packets, &f->c.tx_errors, &f->c.tx_dropped };
-	for (size_t i = 0; i < 8; i++) {
-		if (f->has_counters) out_uint(o, *c[i]); else out_skip(o);
-	}
+	if (f->has_counters)
+		json_counters(o, &f->c);
 	return out_end(o);
 }
 
@@ -173,7 +177,7 @@ int cmd_ifaces(int argc, char **argv)
 	}
 	ifaces_free(&l);
 	if (o && out_close(o) < 0)
-		return EXIT_NO;
+		nt_write_error();
 	if (want && !shown)
 		nt_die(EXIT_NO, "no interface '%s'", nt_quote(want, q, sizeof q));
 	return EXIT_YES;

@@ -1,8 +1,6 @@
 /* main(): the command table, global options and dispatch. */
-#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,6 +21,7 @@ static const struct command commands[] = {
 	{ "ping", cmd_ping, "ICMP and ICMPv6 echo probe with iputils' output", ping_usage },
 	{ "netstat", cmd_netstat, "socket listing from /proc/net, with owning processes", netstat_usage },
 	{ "ifaces", cmd_ifaces, "interfaces, their addresses and counters", ifaces_usage },
+	{ "scan", cmd_scan, "which TCP or UDP ports of hosts and CIDRs answer (nc -z, nmap -sT)", scan_usage },
 	{ "capture", cmd_capture, "packet capture with BPF filters, pcap files and layer views", capture_usage },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -116,12 +115,7 @@ static int finish_stdout(int status)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return status;
-	if (errno == EPIPE) {
-		signal(SIGPIPE, SIG_DFL);
-		raise(SIGPIPE);
-	}
-	nt_warn("write error on standard output: %s", strerror(errno));
-	return status == EXIT_YES || status == EXIT_NO ? 1 : status;
+	nt_write_error();
 }
 
 static int help_command(int argc, char **argv)

@@ -2,13 +2,13 @@
  * contract's one-line errors (exit 2), numbers, ports and seconds from
  * users, and where the system's files are (NETTOOL_PROC, NETTOOL_SERVICES). */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
-#include "core/alloc.h"
 #include "core/num.h"
 #include "names/services.h"
 
@@ -59,6 +59,17 @@ noreturn void nt_usage_error(const char *fmt, ...)
 	vsay(fmt, ap);
 	va_end(ap);
 	exit(EXIT_USAGE);
+}
+
+noreturn void nt_write_error(void)
+{
+	int e = errno;
+
+	if (e == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	nt_die(EXIT_WRITE, "write error on standard output: %s", strerror(e));
 }
 
 const char *nt_quote(const char *s, char *buf, size_t n)
@@ -127,30 +138,6 @@ int nt_getopt(int argc, char **argv, const char *shortopts,
 	return c;
 }
 
-int opt_timeout_ms(const char *s)
-{
-	long long usec;
-	enum num_err e = num_parse_seconds(s, 0.001, 86400, &usec);
-	char q[64];
-
-	if (e != NUM_OK)
-		nt_usage_error("timeout '%s' %s (0.001-86400 seconds)",
-			       nt_quote(s, q, sizeof q), num_strerror(e));
-	return (int)(usec / 1000);
-}
-
-const char *opt_port_text(const char *s)
-{
-	int port;
-	enum num_err e = num_parse_port(s, 1, &port);
-	char q[64];
-
-	if (e != NUM_OK)
-		nt_usage_error("port '%s' %s (1-65535)", nt_quote(s, q, sizeof q),
-			       num_strerror(e));
-	return s;
-}
-
 int opt_port(const char *s, int min)
 {
 	int port;
@@ -187,6 +174,17 @@ long long opt_seconds(const char *what, const char *s, double min, double max)
 	return usec;
 }
 
+int opt_timeout_ms(const char *s)
+{
+	return (int)(opt_seconds("timeout", s, 0.001, 86400) / 1000);
+}
+
+const char *opt_port_text(const char *s)
+{
+	(void)opt_port(s, 1);
+	return s;
+}
+
 const char *nt_proc_root(void)
 {
 	const char *p = getenv("NETTOOL_PROC");
@@ -197,14 +195,12 @@ const char *nt_proc_root(void)
 void nt_load_services(struct svc_db *db)
 {
 	const char *path = getenv("NETTOOL_SERVICES");
+	int named = path && *path;
 	char q[256];
 
-	if (path && *path) {
-		if (svc_load(db, path) < 0)
-			nt_usage_error("cannot read services file '%s' (NETTOOL_SERVICES): %s",
-				       nt_quote(path, q, sizeof q), strerror(errno));
-	} else {
-		(void)svc_load(db, "/etc/services"); /* missing: built-ins alone */
-	}
-	svc_add_builtin(db);
+	/* A missing /etc/services leaves the built-ins alone; a file the
+	 * user named must be there. */
+	if (svc_load(db, named ? path : "/etc/services") < 0 && named)
+		nt_usage_error("cannot read services file '%s' (NETTOOL_SERVICES): %s",
+			       nt_quote(path, q, sizeof q), strerror(errno));
 }

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "core/num.h"
+#include "core/alloc.h"
 #include "core/out.h"
 #include "system/procnet.h"
 #include "names/services.h"
@@ -61,7 +61,6 @@ static const struct out_col who_cols[] = {
 struct port_ctx {
 	struct svc_db db;
 	int eph_lo, eph_hi, have_eph;
-	int json;
 };
 
 static void load_db(struct port_ctx *c)
@@ -73,14 +72,25 @@ static void load_db(struct port_ctx *c)
 	c->have_eph = svc_ephemeral_range(eph, &c->eph_lo, &c->eph_hi) == 0;
 }
 
+/* A service name: letters, digits and "-_.+" (services(5) names). */
+static int is_service_name(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!(s[i] == '-' || s[i] == '_' || s[i] == '.' || s[i] == '+' ||
+		      (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return 1;
+}
+
 static void parse_query(const char *arg, struct query *q)
 {
-	char buf[128], qb[300];
+	char qb[300];
 	const char *slash = strchr(arg, '/');
 	size_t n = slash ? (size_t)(slash - arg) : strlen(arg);
-	size_t i;
-	int port;
-	enum num_err e;
+	char *word;
 
 	q->proto = 0;
 	if (slash) {
@@ -89,45 +99,39 @@ static void parse_query(const char *arg, struct query *q)
 			nt_usage_error("unknown protocol '%s' in '%s' (use /tcp or /udp)",
 				       nt_quote(slash + 1, qb, 64), nt_quote(arg, qb + 100, 190));
 	}
-	if (n == 0 || n >= sizeof buf)
+	if (n == 0 || n > 127)
 		nt_usage_error("'%s' is not a port or service name", nt_quote(arg, qb, sizeof qb));
-	memcpy(buf, arg, n);
-	buf[n] = '\0';
-	if ((buf[0] >= '0' && buf[0] <= '9') || (buf[0] == '-' && buf[1] >= '0' && buf[1] <= '9')) {
-		e = num_parse_port(buf, 1, &port);
-		if (e == NUM_RANGE)
-			nt_usage_error("port '%s' is out of range (1-65535)", nt_quote(buf, qb, sizeof qb));
-		if (e != NUM_OK)
-			nt_usage_error("port '%s' is not a number", nt_quote(buf, qb, sizeof qb));
-		q->port = port;
+	word = xstrndup(arg, n);
+	if ((word[0] >= '0' && word[0] <= '9') ||
+	    (word[0] == '-' && word[1] >= '0' && word[1] <= '9')) {
+		q->port = opt_port(word, 1);
 		q->name = NULL;
+		free(word);
 		return;
 	}
-	for (i = 0; i < n; i++)
-		if (!(buf[i] == '-' || buf[i] == '_' || buf[i] == '.' || buf[i] == '+' ||
-		      (buf[i] >= 'a' && buf[i] <= 'z') || (buf[i] >= 'A' && buf[i] <= 'Z') ||
-		      (buf[i] >= '0' && buf[i] <= '9')))
-			nt_usage_error("'%s' is not a port or service name", nt_quote(arg, qb, sizeof qb));
+	if (!is_service_name(word, n))
+		nt_usage_error("'%s' is not a port or service name", nt_quote(arg, qb, sizeof qb));
 	q->port = -1;
-	q->name = strndup(buf, n);
+	q->name = word;
 }
 
 static void emit_service(struct port_ctx *c, struct out *o, int port, int proto,
 			 const struct svc_entry *s)
 {
-	out_int(o, port);
-	out_str(o, proto ? svc_proto_name(proto) : NULL);
-	out_str(o, s ? s->name : NULL);
-	if (s)
-		out_strv(o, s->aliases, (size_t)s->naliases);
-	else
-		out_strv(o, NULL, 0);
-	out_str(o, svc_iana_range(port));
+	out_int(out_key(o, "port"), port);
+	out_str(out_key(o, "protocol"), proto ? svc_proto_name(proto) : NULL);
+	out_str(out_key(o, "service"), s ? s->name : NULL);
+	out_strv(out_key(o, "aliases"), s ? s->aliases : NULL,
+		 s ? (size_t)s->naliases : 0);
+	out_str(out_key(o, "range"), svc_iana_range(port));
 	if (c->have_eph)
-		out_bool(o, port >= c->eph_lo && port <= c->eph_hi);
+		out_bool(out_key(o, "ephemeral"), port >= c->eph_lo && port <= c->eph_hi);
 	else
-		out_str(o, NULL);
-	out_str(o, s ? (s->builtin ? "built-in" : "services file") : NULL);
+		out_str(out_key(o, "ephemeral"), NULL);
+	if (s)
+		out_str(out_key(o, "source"), s->builtin ? "built-in" : "services file");
+	else
+		out_str(out_key(o, "source"), NULL);
 	out_end(o);
 }
 
@@ -216,7 +220,12 @@ static int who(struct port_ctx *c, struct out *o, const struct query *qs, int nq
 	return shown ? EXIT_YES : EXIT_NO;
 }
 
-int cmd_port(int argc, char **argv)
+struct port_opts {
+	int json, list, who;
+	const char *range;
+};
+
+static void parse_options(int *argc, char ***argv, struct port_opts *po)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -225,61 +234,74 @@ int cmd_port(int argc, char **argv)
 		{ "range", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct port_ctx c = { 0 };
-	struct query *qs;
-	const char *range = NULL;
-	int ch, list = 0, want_who = 0, i, rc = EXIT_YES;
 	char q[128];
-	struct out *o;
+	int ch;
 
-	while ((ch = nt_getopt(argc, argv, "jplr:", longopts)) != -1) {
+	while ((ch = nt_getopt(*argc, *argv, "jplr:", longopts)) != -1) {
 		switch (ch) {
-		case 'j': c.json = 1; break;
-		case 'p': want_who = 1; break;
-		case 'l': list = 1; break;
-		case 'r': range = optarg; break;
+		case 'j': po->json = 1; break;
+		case 'p': po->who = 1; break;
+		case 'l': po->list = 1; break;
+		case 'r': po->range = optarg; break;
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (range && strcmp(range, "well-known") && strcmp(range, "registered") &&
-	    strcmp(range, "dynamic"))
+	*argc -= optind;
+	*argv += optind;
+	if (po->range && strcmp(po->range, "well-known") &&
+	    strcmp(po->range, "registered") && strcmp(po->range, "dynamic"))
 		nt_usage_error("unknown range '%s' (well-known, registered or dynamic)",
-			       nt_quote(range, q, sizeof q));
-	if (range && !list)
+			       nt_quote(po->range, q, sizeof q));
+	if (po->range && !po->list)
 		nt_usage_error("--range goes with --list");
-	if (list && argc)
+	if (po->list && *argc)
 		nt_usage_error("--list takes no ports or names");
-	if (!list && argc == 0)
+	if (!po->list && *argc == 0)
 		nt_usage_error("name a port or service (see 'nettool port --help')");
-	qs = calloc((size_t)argc + 1, sizeof *qs);
-	if (!qs)
-		nt_die(EXIT_USAGE, "out of memory");
+}
+
+/* Looks every query up; a name nobody has is said on stderr. */
+static int lookup_all(struct port_ctx *c, struct out *o, const struct query *qs, int nq)
+{
+	char q[128];
+	int i, rc = EXIT_YES;
+
+	for (i = 0; i < nq; i++) {
+		if (lookup(c, o, &qs[i]) > 0)
+			continue;
+		rc = EXIT_NO;
+		if (qs[i].port < 0)
+			nt_warn("no service named '%s'%s%s", nt_quote(qs[i].name, q, sizeof q),
+				qs[i].proto ? "/" : "",
+				qs[i].proto ? svc_proto_name(qs[i].proto) : "");
+	}
+	return rc;
+}
+
+int cmd_port(int argc, char **argv)
+{
+	struct port_opts po = { 0 };
+	struct port_ctx c = { 0 };
+	struct query *qs;
+	enum out_format fmt;
+	struct out *o;
+	int i, rc;
+
+	parse_options(&argc, &argv, &po);
+	fmt = po.json ? OUT_JSON : OUT_TABLE;
+	qs = xcalloc((size_t)argc + 1, sizeof *qs);
 	for (i = 0; i < argc; i++)
 		parse_query(argv[i], &qs[i]);
 	load_db(&c);
-	if (want_who) {
-		o = out_open(stdout, c.json ? OUT_JSON : OUT_TABLE, who_cols,
-			     sizeof who_cols / sizeof who_cols[0]);
+	if (po.who) {
+		o = out_open(stdout, fmt, who_cols, sizeof who_cols / sizeof who_cols[0]);
 		rc = who(&c, o, qs, argc);
 	} else {
-		o = out_open(stdout, c.json ? OUT_JSON : OUT_TABLE, service_cols,
+		o = out_open(stdout, fmt, service_cols,
 			     sizeof service_cols / sizeof service_cols[0]);
-		if (list) {
-			rc = list_all(&c, o, range);
-		} else {
-			for (i = 0; i < argc; i++) {
-				if (lookup(&c, o, &qs[i]) > 0)
-					continue;
-				rc = EXIT_NO;
-				if (qs[i].port < 0)
-					nt_warn("no service named '%s'%s%s", nt_quote(qs[i].name, q, sizeof q),
-						qs[i].proto ? "/" : "",
-						qs[i].proto ? svc_proto_name(qs[i].proto) : "");
-			}
-		}
+		rc = po.list ? list_all(&c, o, po.range) : lookup_all(&c, o, qs, argc);
 	}
-	out_close(o);
+	if (out_close(o) < 0)
+		nt_write_error();
 	for (i = 0; i < argc; i++)
 		free((char *)qs[i].name);
 	free(qs);

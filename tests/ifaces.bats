@@ -32,6 +32,15 @@ teardown() {
 	[[ "$(json_field mtu)" =~ ^[0-9]+$ ]]
 }
 
+@test "ifaces -j is --json, fields in the documented order" {
+	run nt ifaces -j lo
+	[ "$status" -eq 0 ]
+	assert_json_lines
+	[ "$(json_field name)" = lo ]
+	[ "$(printf '%s\n' "$output" | jq -r 'keys_unsorted | join(",")')" = \
+	  "name,index,flags,mtu,mac,ipv4,ipv4_category,ipv4_label,ipv6,ipv6_scope,ipv6_category,rx_bytes,rx_packets,rx_errors,rx_dropped,tx_bytes,tx_packets,tx_errors,tx_dropped" ]
+}
+
 @test "ifaces without a name lists lo among all" {
 	run nt ifaces --json
 	[ "$status" -eq 0 ]

@@ -91,6 +91,12 @@ man_options() {
 	run --separate-stderr sh -c '"$NETTOOL" --help > /dev/full'
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"write error on standard output: No space left on device"* ]]
+	# the same status and line from a command, whatever its own answer was
+	for args in "port 80" "port --json 4999" "ifaces --json lo" "ifaces lo"; do
+		run --separate-stderr sh -c "\"\$NETTOOL\" $args > /dev/full"
+		[ "$status" -eq 1 ]
+		[ "$stderr" = "nettool ${args%% *}: write error on standard output: No space left on device" ]
+	done
 }
 
 @test "a closed pipe on stdout ends quietly" {

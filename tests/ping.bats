@@ -312,6 +312,25 @@ NFT
 	[[ "$stderr" == *"ping_group_range"* ]]
 	[[ "$stderr" == *"setcap cap_net_raw+ep"* ]]
 	[ "${#stderr_lines[@]}" -eq 1 ]
+	# each attempt's own reason: the datagram socket's (its group is
+	# outside the range) is kept when the raw one fails too
+	[[ "$stderr" == *"(datagram: Permission denied; raw: Operation not permitted)"* ]]
+}
+
+@test "SIGTERM prints the statistics too (through the loop)" {
+	need_root
+	out=$BATS_TEST_TMPDIR/term
+	"$NETTOOL" ping -i 0.05 127.0.0.1 > "$out" &
+	P=$!
+	for i in $(seq 1 100); do grep -q 'icmp_seq=2 ' "$out" && break; sleep 0.05; done
+	kill -TERM "$P"
+	wait "$P"; rc=$?
+	[ "$rc" -eq 0 ]
+	grep -qE '^[0-9]+ packets transmitted, [0-9]+ received, 0% packet loss' "$out"
+}
+
+@test "ping waits only through lib/loop" {
+	! grep -nE '\b(e?poll|ppoll|select|epoll_wait)\(' "$BATS_TEST_DIRNAME"/../cmd/ping*.c "$BATS_TEST_DIRNAME"/../lib/net/ping*.c
 }
 
 @test "median/p95/jitter ahead of the iputils block; the histogram on a terminal only" {

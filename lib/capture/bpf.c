@@ -302,7 +302,7 @@ struct gen {
 	int jt[BPF_MAX_INSNS], jf[BPF_MAX_INSNS]; /* label or NEXT */
 	int label_at[MAX_LABELS];
 	int nlabels;
-	int et_off, nh; /* ethertype offset (-1: raw IP), network header offset */
+	int et_off, nh; /* ethertype offset (-1: raw IP, -2: ancillary), network header */
 	int failed;
 };
 
@@ -351,6 +351,11 @@ static void jump(struct gen *g, int label)
 /* Jumps to t when the network layer is of ethertype et, else to f. */
 static void gen_ethertype(struct gen *g, uint16_t et, int t, int f)
 {
+	if (g->et_off == -2) { /* the kernel's skb->protocol */
+		ld(g, S_W, AD_OFF + AD_PROTOCOL);
+		jeq(g, et, t, f);
+		return;
+	}
 	if (g->et_off < 0) { /* raw IP: the version nibble says it */
 		if (et == ETYPE_ARP) {
 			jump(g, f);
@@ -537,6 +542,12 @@ static int resolve(struct gen *g)
 
 int bpf_compile(const char *expr, int link, struct bpf_prog *prog, char *err, size_t errn)
 {
+	return bpf_compile_for(expr, link, BPF_TARGET_FILE, prog, err, errn);
+}
+
+int bpf_compile_for(const char *expr, int link, enum bpf_target target,
+		    struct bpf_prog *prog, char *err, size_t errn)
+{
 	struct parser ps;
 	struct gen g;
 	memset(&ps, 0, sizeof ps);
@@ -562,10 +573,15 @@ int bpf_compile(const char *expr, int link, struct bpf_prog *prog, char *err, si
 	switch (link) {
 	case LINK_ETHERNET: g.et_off = 12; g.nh = 14; break;
 	case LINK_LINUX_SLL: g.et_off = 14; g.nh = 16; break;
+	case LINK_LINUX_SLL2: g.et_off = 0; g.nh = SLL2_HDR_LEN; break;
 	case LINK_RAW: g.et_off = -1; g.nh = 0; break;
 	default:
 		snprintf(err, errn, "cannot filter link type %d", link);
 		return -1;
+	}
+	if (target == BPF_TARGET_KERNEL_COOKED) {
+		g.et_off = -2;
+		g.nh = 0;
 	}
 	int yes = new_label(&g), no = new_label(&g);
 	gen_node(&g, ps.nodes, root, yes, no);
@@ -633,69 +649,85 @@ static int alu(uint16_t op, uint32_t *a, uint32_t v)
 	return 0;
 }
 
+/* The machine's state while a program runs. */
+struct vm {
+	uint32_t a, x, mem[16];
+	const uint8_t *pkt;
+	size_t len;
+	const struct bpf_aux *aux;
+};
+
+/* BPF_LD into A: 0, or -1 to drop the packet. */
+static int run_ld(struct vm *m, const struct bpf_insn *in)
+{
+	switch (in->code & 0xe0) {
+	case M_IMM: m->a = in->k; return 0;
+	case M_ABS: return load(m->pkt, m->len, in->k, size_of(in->code), &m->a, m->aux);
+	case M_IND: return load(m->pkt, m->len, m->x + in->k, size_of(in->code), &m->a, m->aux);
+	case M_LEN: m->a = (uint32_t)m->len; return 0;
+	case M_MEM: if (in->k >= 16) return -1; m->a = m->mem[in->k]; return 0;
+	}
+	return -1;
+}
+
+static int run_ldx(struct vm *m, const struct bpf_insn *in)
+{
+	uint32_t v;
+	switch (in->code & 0xe0) {
+	case M_IMM: m->x = in->k; return 0;
+	case M_LEN: m->x = (uint32_t)m->len; return 0;
+	case M_MEM: if (in->k >= 16) return -1; m->x = m->mem[in->k]; return 0;
+	case M_MSH:
+		if (load(m->pkt, m->len, in->k, 1, &v, NULL) < 0)
+			return -1;
+		m->x = (v & 0x0f) * 4;
+		return 0;
+	}
+	return -1;
+}
+
+/* A jump: how far to skip, or -1 to drop (a bad jump or opcode). */
+static long run_jmp(const struct vm *m, const struct bpf_insn *in, size_t left)
+{
+	uint32_t k = (in->code & SRC_X) ? m->x : in->k;
+	int taken;
+	switch (in->code & 0xf0) {
+	case J_JA: return in->k >= left + 1 ? -1 : (long)in->k;
+	case J_JEQ: taken = m->a == k; break;
+	case J_JGT: taken = m->a > k; break;
+	case J_JGE: taken = m->a >= k; break;
+	case J_JSET: taken = (m->a & k) != 0; break;
+	default: return -1;
+	}
+	return taken ? in->jt : in->jf;
+}
+
 uint32_t bpf_run(const struct bpf_prog *prog, const uint8_t *pkt, size_t len,
 		 const struct bpf_aux *aux)
 {
-	uint32_t a = 0, x = 0, mem[16] = { 0 }, v;
+	struct vm m = { 0, 0, { 0 }, pkt, len, aux };
 	size_t pc = 0;
 	/* Every jump goes forward, so at most len steps run. */
 	while (pc < prog->len) {
 		const struct bpf_insn *in = &prog->insn[pc++];
-		uint16_t c = in->code;
-		switch (c & 0x07) {
-		case C_LD:
-			switch (c & 0xe0) {
-			case M_IMM: a = in->k; break;
-			case M_ABS: case M_IND:
-				if (load(pkt, len, ((c & 0xe0) == M_IND ? x : 0) + in->k,
-					 size_of(c), &a, aux) < 0)
-					return 0;
-				break;
-			case M_LEN: a = (uint32_t)len; break;
-			case M_MEM: if (in->k >= 16) return 0; a = mem[in->k]; break;
-			default: return 0;
-			}
-			break;
-		case C_LDX:
-			switch (c & 0xe0) {
-			case M_IMM: x = in->k; break;
-			case M_LEN: x = (uint32_t)len; break;
-			case M_MEM: if (in->k >= 16) return 0; x = mem[in->k]; break;
-			case M_MSH:
-				if (load(pkt, len, in->k, 1, &v, NULL) < 0)
-					return 0;
-				x = (v & 0x0f) * 4;
-				break;
-			default: return 0;
-			}
-			break;
-		case C_ST: if (in->k >= 16) return 0; mem[in->k] = a; break;
-		case C_STX: if (in->k >= 16) return 0; mem[in->k] = x; break;
-		case C_ALU:
-			if (alu(c & 0xf0, &a, (c & SRC_X) ? x : in->k) < 0)
+		int bad = 0;
+		long skip;
+		switch (in->code & 0x07) {
+		case C_LD: bad = run_ld(&m, in); break;
+		case C_LDX: bad = run_ldx(&m, in); break;
+		case C_ST: if (in->k >= 16) return 0; m.mem[in->k] = m.a; break;
+		case C_STX: if (in->k >= 16) return 0; m.mem[in->k] = m.x; break;
+		case C_ALU: bad = alu(in->code & 0xf0, &m.a, (in->code & SRC_X) ? m.x : in->k); break;
+		case C_JMP:
+			if ((skip = run_jmp(&m, in, prog->len - pc)) < 0)
 				return 0;
+			pc += (size_t)skip;
 			break;
-		case C_JMP: {
-			uint32_t k = (c & SRC_X) ? x : in->k;
-			int taken;
-			switch (c & 0xf0) {
-			case J_JA:
-				if (in->k >= prog->len - pc + 1)
-					return 0;
-				pc += in->k;
-				continue;
-			case J_JEQ: taken = a == k; break;
-			case J_JGT: taken = a > k; break;
-			case J_JGE: taken = a >= k; break;
-			case J_JSET: taken = (a & k) != 0; break;
-			default: return 0;
-			}
-			pc += taken ? in->jt : in->jf;
-			break;
+		case C_RET: return (in->code & 0x18) == R_A ? m.a : in->k;
+		case C_MISC: if (in->code & 0x80) m.a = m.x; else m.x = m.a; break;
 		}
-		case C_RET: return (c & 0x18) == R_A ? a : in->k;
-		case C_MISC: if (c & 0x80) a = x; else x = a; break;
-		}
+		if (bad)
+			return 0;
 	}
 	return 0;
 }

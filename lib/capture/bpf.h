@@ -20,10 +20,20 @@ struct bpf_prog {
 	struct bpf_insn insn[BPF_MAX_INSNS];
 };
 
-/* Compiles expr for link type link (packet.h LINK_*). Returns 0, or -1
- * with err (size errn) saying what is wrong and naming the bad word. */
+/* Where a program runs: over packets that start with their link header
+ * (a file, our interpreter, a kernel socket of that link type), or in the
+ * kernel on a cooked (SOCK_DGRAM) socket, where packets start at the
+ * network header and the link fields are ancillary loads. */
+enum bpf_target { BPF_TARGET_FILE, BPF_TARGET_KERNEL, BPF_TARGET_KERNEL_COOKED };
+
+/* Compiles expr for link type link (packet.h LINK_*) to run over a file.
+ * Returns 0, or -1 with err (size errn) saying what is wrong and naming
+ * the bad word and its position. */
 int bpf_compile(const char *expr, int link, struct bpf_prog *prog,
 		char *err, size_t errn);
+/* The same for a target. */
+int bpf_compile_for(const char *expr, int link, enum bpf_target target,
+		    struct bpf_prog *prog, char *err, size_t errn);
 
 /* Context the kernel offers as ancillary loads; a file gives zeros. */
 struct bpf_aux {

@@ -258,6 +258,23 @@ static void decode_l3(const uint8_t *d, size_t len, uint16_t etype, struct pkt *
 	}
 }
 
+static void decode_sll2(const uint8_t *d, size_t len, struct pkt *p)
+{
+	if (len < SLL2_HDR_LEN) {
+		p->trunc = "linux cooked v2";
+		return;
+	}
+	p->sll_ifindex = get32(d + 4);
+	p->sll_hatype = get16(d + 8);
+	p->sll_pkttype = d[10];
+	if (d[11] == 6) {
+		p->has_mac = 1;
+		memcpy(p->src_mac, d + 12, 6);
+	}
+	p->raw_ip = p->sll_hatype == 0xfffe || p->sll_hatype == 65534;
+	decode_l3(d + SLL2_HDR_LEN, len - SLL2_HDR_LEN, get16(d), p);
+}
+
 int packet_decode(const uint8_t *d, size_t len, int link, struct pkt *p)
 {
 	size_t wire = p->wire_len;
@@ -282,13 +299,18 @@ int packet_decode(const uint8_t *d, size_t len, int link, struct pkt *p)
 			return 0;
 		}
 		p->sll_pkttype = get16(d);
+		p->sll_hatype = get16(d + 2);
 		if (get16(d + 4) == 6) {
 			p->has_mac = 1;
 			memcpy(p->src_mac, d + 6, 6);
 		}
 		decode_l3(d + 16, len - 16, get16(d + 14), p);
 		break;
+	case LINK_LINUX_SLL2:
+		decode_sll2(d, len, p);
+		break;
 	case LINK_RAW:
+		p->raw_ip = 1;
 		if (len >= 1 && d[0] >> 4 == 6)
 			decode_l3(d, len, ETYPE_IPV6, p);
 		else

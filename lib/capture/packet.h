@@ -8,7 +8,12 @@
 #include <stdint.h>
 
 /* pcap link types we decode. */
-enum { LINK_ETHERNET = 1, LINK_RAW = 101, LINK_LINUX_SLL = 113 };
+enum { LINK_ETHERNET = 1, LINK_RAW = 101, LINK_LINUX_SLL = 113, LINK_LINUX_SLL2 = 276 };
+
+/* The LINUX_SLL2 header ahead of every packet of an any-interface capture:
+ * protocol, reserved, ifindex, ARPHRD type, packet type, address length,
+ * address (8 bytes). */
+enum { SLL2_HDR_LEN = 20 };
 
 enum { ETYPE_IPV4 = 0x0800, ETYPE_ARP = 0x0806, ETYPE_VLAN = 0x8100,
        ETYPE_QINQ = 0x88a8, ETYPE_IPV6 = 0x86dd };
@@ -22,6 +27,9 @@ struct pkt {
 	int has_mac;
 	uint8_t src_mac[6], dst_mac[6];
 	uint16_t sll_pkttype;     /* Linux cooked: 0 host .. 4 outgoing */
+	uint32_t sll_ifindex;     /* LINUX_SLL2: the interface */
+	uint16_t sll_hatype;      /* Linux cooked: ARPHRD_* of the interface */
+	int raw_ip;               /* no link header (tun, WireGuard) */
 	uint16_t ethertype;       /* after any VLAN tags */
 	int nvlan;
 	uint16_t vlan[2];

@@ -19,10 +19,10 @@ struct record_header {
 	uint32_t sec, frac, caplen, wirelen;
 };
 
-int pcap_writer_open(struct pcap_writer *w, int fd, int link, int nsec)
+int pcap_writer_open(struct pcap_writer *w, int fd, int link, int nsec, unsigned snaplen)
 {
 	struct file_header h = { nsec ? MAGIC_NSEC : MAGIC_USEC, 2, 4, 0, 0,
-				 PCAP_SNAPLEN, (uint32_t)link };
+				 snaplen ? snaplen : PCAP_SNAPLEN, (uint32_t)link };
 	w->nsec = nsec;
 	if (obuf_init(&w->out, fd, 1 << 20) < 0)
 		return -1;

@@ -25,8 +25,9 @@ struct pcap_writer {
 	int nsec;
 };
 
-/* Writes the file header to fd; nsec chooses nanosecond stamps. */
-int pcap_writer_open(struct pcap_writer *w, int fd, int link, int nsec);
+/* Writes the file header to fd; nsec chooses nanosecond stamps; snaplen
+ * 0 means the largest (PCAP_SNAPLEN). */
+int pcap_writer_open(struct pcap_writer *w, int fd, int link, int nsec, unsigned snaplen);
 int pcap_write(struct pcap_writer *w, int64_t sec, long nsec,
 	       const uint8_t *data, size_t caplen, size_t wirelen);
 /* Flushes and frees; returns -1 if any write failed (errno in w->out.err). */

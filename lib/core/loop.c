@@ -8,24 +8,47 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/io.h"
 #include "core/loop.h"
 
+struct acceptor;
+
 struct watch {
 	int fd;
 	unsigned events;
 	int always;     /* a regular file: epoll refuses it, it never blocks */
 	loop_fd_fn fn;
+	loop_error_fn efn;
 	void *arg;
+	struct acceptor *acc;  /* a listener accepted by the loop */
 };
+
+/* A listening socket the loop accepts on. */
+struct acceptor {
+	int fd;
+	loop_conn_fn on_conn;
+	loop_pause_fn on_pause;
+	void *arg;
+	int held;       /* the owner asked for no more connections */
+	int paused;     /* out of descriptors: not watched, a retry pending */
+	int reported;   /* on_pause called for this pause */
+	int busy, gone; /* inside accept_some; unwatched meanwhile */
+	int timer;
+	long long delay;
+	struct acceptor *next;
+};
+
+enum { RETRY_MIN_MS = 50, RETRY_MAX_MS = 1000, ACCEPTS_PER_WAKEUP = 64 };
 
 struct timer {
 	int id;
-	long long when;
+	long long when;     /* microseconds, monotonic */
 	loop_timer_fn fn;
 	void *arg;
 };
@@ -47,17 +70,24 @@ struct loop {
 	size_t nt, tcap;
 	int next_id;
 	int sigfd;
-	sigset_t sigs;
+	sigset_t sigs, oldmask;
 	struct sighook hooks[8];
 	size_t nhooks;
+	struct acceptor *acc;
+	int wake_paused;     /* an fd was unwatched: paused listeners retry */
 };
 
 long long loop_now_ms(void)
 {
+	return loop_now_us() / 1000;
+}
+
+long long loop_now_us(void)
+{
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 struct loop *loop_new(void)
@@ -86,8 +116,19 @@ void loop_free(struct loop *l)
 		free(l->w[i]);
 	free(l->w);
 	free(l->t);
-	if (l->sigfd >= 0)
+	while (l->acc) {
+		struct acceptor *a = l->acc;
+		l->acc = a->next;
+		free(a);
+	}
+	if (l->sigfd >= 0) {
+		struct signalfd_siginfo si;
+		/* What is pending is taken, so unblocking does not kill us. */
+		while (io_read(l->sigfd, &si, sizeof si) == (ssize_t)sizeof si)
+			;
 		close(l->sigfd);
+		sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
+	}
 	close(l->ep);
 	free(l);
 }
@@ -169,6 +210,8 @@ int loop_events(struct loop *l, int fd, unsigned events)
 	return epoll_ctl(l->ep, EPOLL_CTL_MOD, fd, &e);
 }
 
+static void acceptor_drop(struct loop *l, struct acceptor *a);
+
 int loop_unwatch(struct loop *l, int fd)
 {
 	struct watch *w;
@@ -177,6 +220,10 @@ int loop_unwatch(struct loop *l, int fd)
 		errno = EBADF;
 		return -1;
 	}
+	if (w->acc)
+		acceptor_drop(l, w->acc);
+	else
+		l->wake_paused = 1;
 	if (w->always)
 		l->nalways--;
 	else if (epoll_ctl(l->ep, EPOLL_CTL_DEL, fd, NULL) < 0 && errno != EBADF)
@@ -187,7 +234,22 @@ int loop_unwatch(struct loop *l, int fd)
 	return 0;
 }
 
+int loop_on_error(struct loop *l, int fd, loop_error_fn fn)
+{
+	if (fd < 0 || (size_t)fd >= l->nw || !l->w[fd]) {
+		errno = EBADF;
+		return -1;
+	}
+	l->w[fd]->efn = fn;
+	return 0;
+}
+
 int loop_timer(struct loop *l, long long ms, loop_timer_fn fn, void *arg)
+{
+	return loop_timer_us(l, ms < 0 ? 0 : ms * 1000, fn, arg);
+}
+
+int loop_timer_us(struct loop *l, long long us, loop_timer_fn fn, void *arg)
 {
 	if (l->nt == l->tcap) {
 		size_t n = l->tcap ? l->tcap * 2 : 8;
@@ -200,7 +262,7 @@ int loop_timer(struct loop *l, long long ms, loop_timer_fn fn, void *arg)
 	if (++l->next_id <= 0)
 		l->next_id = 1;
 	l->t[l->nt].id = l->next_id;
-	l->t[l->nt].when = loop_now_ms() + (ms < 0 ? 0 : ms);
+	l->t[l->nt].when = loop_now_us() + (us < 0 ? 0 : us);
 	l->t[l->nt].fn = fn;
 	l->t[l->nt].arg = arg;
 	l->nt++;
@@ -240,7 +302,7 @@ int loop_signal(struct loop *l, int signo, loop_signal_fn fn, void *arg)
 		return -1;
 	}
 	sigaddset(&l->sigs, signo);
-	if (sigprocmask(SIG_BLOCK, &l->sigs, NULL) < 0)
+	if (sigprocmask(SIG_BLOCK, &l->sigs, l->nhooks ? NULL : &l->oldmask) < 0)
 		return -1;
 	fd = signalfd(l->sigfd, &l->sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fd < 0)
@@ -263,7 +325,8 @@ void loop_stop(struct loop *l)
 	l->stop = 1;
 }
 
-static int next_timeout(struct loop *l)
+/* Microseconds until the next timer (at most a minute), -1 for none. */
+static long long next_timeout(struct loop *l)
 {
 	long long now, soonest = -1;
 	size_t i;
@@ -272,27 +335,48 @@ static int next_timeout(struct loop *l)
 		return 0;
 	if (l->nt == 0)
 		return -1;
-	now = loop_now_ms();
+	now = loop_now_us();
 	for (i = 0; i < l->nt; i++)
 		if (soonest < 0 || l->t[i].when < soonest)
 			soonest = l->t[i].when;
-	return soonest <= now ? 0 : (int)(soonest - now > 60000 ? 60000 : soonest - now);
+	return soonest <= now ? 0 : soonest - now > 60000000 ? 60000000 : soonest - now;
 }
 
+/* epoll_wait with a microsecond timeout: epoll_pwait2 (Linux 5.11), else
+ * epoll_wait with the timeout rounded up to whole milliseconds. */
+static int wait_events(struct loop *l, struct epoll_event *ev, int n, long long us)
+{
+#ifdef SYS_epoll_pwait2
+	static int no_pwait2;
+
+	if (!no_pwait2) {
+		struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+		long r = syscall(SYS_epoll_pwait2, l->ep, ev, n, us < 0 ? NULL : &ts, NULL, 0);
+		if (r >= 0 || errno != ENOSYS)
+			return (int)r;
+		no_pwait2 = 1;
+	}
+#endif
+	return epoll_wait(l->ep, ev, n, us < 0 ? -1 : (int)((us + 999) / 1000));
+}
+
+/* Fires the timers that are due, earliest first (several may be due at
+ * once after a slow turn); a timer set by a callback for now fires too. */
 static void run_timers(struct loop *l)
 {
-	long long now = loop_now_ms();
-	size_t i = 0;
+	long long now = loop_now_us();
 
-	while (i < l->nt && !l->stop) {
-		if (l->t[i].when <= now) {
-			struct timer t = l->t[i];
-			l->t[i] = l->t[--l->nt];
-			t.fn(l, t.arg);
-			i = 0; /* the table may have changed under us */
-		} else {
-			i++;
-		}
+	while (!l->stop) {
+		size_t i, best = l->nt;
+		struct timer t;
+		for (i = 0; i < l->nt; i++)
+			if (l->t[i].when <= now && (best == l->nt || l->t[i].when < l->t[best].when))
+				best = i;
+		if (best == l->nt)
+			break;
+		t = l->t[best];
+		l->t[best] = l->t[--l->nt];
+		t.fn(l, t.arg);
 	}
 }
 
@@ -307,6 +391,51 @@ static void run_always(struct loop *l)
 	}
 }
 
+/* EPOLLERR on a socket with an error handler: its pending error goes to
+ * the handler. Returns 1 when handled, 0 when the fd's callback gets
+ * LOOP_ERR and looks for itself. */
+static int take_error(struct loop *l, struct watch *w)
+{
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (!w->efn)
+		return 0;
+	if (getsockopt(w->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err == 0)
+		return 0;
+	w->efn(l, w->fd, err, w->arg);
+	return 1;
+}
+
+static void dispatch(struct loop *l, const struct epoll_event *ev)
+{
+	int fd = ev->data.fd;
+	struct watch *w = (size_t)fd < l->nw ? l->w[fd] : NULL;
+	unsigned e = 0;
+
+	if (!w)
+		return;
+	if ((ev->events & EPOLLERR) && take_error(l, w))
+		return;
+	if (ev->events & (EPOLLIN | EPOLLRDHUP))
+		e |= LOOP_IN;
+	if (ev->events & EPOLLOUT)
+		e |= LOOP_OUT;
+	if (ev->events & EPOLLERR)
+		e |= LOOP_ERR;
+	if (ev->events & EPOLLHUP)
+		e |= LOOP_HUP;
+	/* Errors and hangups are reported to whoever listens at all, so
+	 * they read/write and see the reason. */
+	if (e & (LOOP_ERR | LOOP_HUP))
+		e |= w->events;
+	e &= w->events | LOOP_ERR | LOOP_HUP;
+	if (e)
+		w->fn(l, fd, e, w->arg);
+}
+
+static void wake_paused(struct loop *l);
+
 int loop_run(struct loop *l)
 {
 	struct epoll_event ev[256];
@@ -314,40 +443,163 @@ int loop_run(struct loop *l)
 
 	l->stop = 0;
 	while (!l->stop && (l->nwatched > 0 || l->nt > 0)) {
-		n = epoll_wait(l->ep, ev, 256, next_timeout(l));
+		if (l->wake_paused)
+			wake_paused(l);
+		n = wait_events(l, ev, 256, next_timeout(l));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		for (i = 0; i < n && !l->stop; i++) {
-			int fd = ev[i].data.fd;
-			struct watch *w = (size_t)fd < l->nw ? l->w[fd] : NULL;
-			unsigned e = 0;
-			if (!w)
-				continue;
-			if (ev[i].events & (EPOLLIN | EPOLLRDHUP))
-				e |= LOOP_IN;
-			if (ev[i].events & EPOLLOUT)
-				e |= LOOP_OUT;
-			if (ev[i].events & EPOLLERR)
-				e |= LOOP_ERR;
-			if (ev[i].events & EPOLLHUP)
-				e |= LOOP_HUP;
-			/* Errors and hangups are reported to whoever listens
-			 * at all, so they read/write and see the reason. */
-			if (e & (LOOP_ERR | LOOP_HUP))
-				e |= w->events;
-			e &= w->events | LOOP_ERR | LOOP_HUP;
-			if (e)
-				w->fn(l, fd, e, w->arg);
-		}
+		for (i = 0; i < n && !l->stop; i++)
+			dispatch(l, &ev[i]);
 		if (!l->stop)
 			run_always(l);
 		if (!l->stop)
 			run_timers(l);
 	}
 	return 0;
+}
+
+/* ---- accepting ---- */
+
+static void acceptor_resume(struct loop *l, struct acceptor *a)
+{
+	if (a->timer)
+		loop_timer_cancel(l, a->timer);
+	a->timer = 0;
+	a->paused = 0;
+	if (!a->held)
+		loop_events(l, a->fd, LOOP_IN);
+}
+
+static void on_retry(struct loop *l, void *arg)
+{
+	struct acceptor *a = arg;
+
+	a->timer = 0;
+	acceptor_resume(l, a);
+}
+
+static void wake_paused(struct loop *l)
+{
+	struct acceptor *a;
+
+	l->wake_paused = 0;
+	for (a = l->acc; a; a = a->next)
+		if (a->paused)
+			acceptor_resume(l, a);
+}
+
+static void acceptor_pause(struct loop *l, struct acceptor *a, int err)
+{
+	a->paused = 1;
+	loop_events(l, a->fd, 0);
+	a->timer = loop_timer(l, a->delay, on_retry, a);
+	a->delay = a->delay * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : a->delay * 2;
+	if (!a->reported) {
+		a->reported = 1;
+		if (a->on_pause)
+			a->on_pause(l, a->fd, err, a->arg);
+	}
+}
+
+/* Accepts what is pending, a bounded number so other fds get a turn.
+ * Returns 0, or an errno that pauses the listener. */
+static int accept_some(struct loop *l, struct acceptor *a)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, i;
+
+	for (i = 0; i < ACCEPTS_PER_WAKEUP && !a->held && !a->gone; i++) {
+		len = sizeof ss;
+		fd = accept4(a->fd, (struct sockaddr *)&ss, &len,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0) {
+			a->delay = RETRY_MIN_MS;
+			a->on_conn(l, fd, (struct sockaddr *)&ss, len, a->arg);
+			continue;
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			a->reported = 0; /* the backlog is empty: a pause ends */
+			return 0;
+		}
+		/* A connection that died in the backlog, or a signal. */
+		if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO ||
+		    errno == EPERM)
+			continue;
+		return errno;
+	}
+	return 0;
+}
+
+static void on_listener(struct loop *l, int fd, unsigned ev, void *arg)
+{
+	struct acceptor *a = arg;
+	int err;
+
+	(void)fd;
+	(void)ev;
+	a->busy = 1;
+	err = accept_some(l, a);
+	a->busy = 0;
+	if (a->gone)
+		free(a);
+	else if (err)
+		acceptor_pause(l, a, err);
+}
+
+int loop_accept(struct loop *l, int lfd, loop_conn_fn on_conn,
+		loop_pause_fn on_pause, void *arg)
+{
+	struct acceptor *a = calloc(1, sizeof *a);
+
+	if (!a)
+		return -1;
+	if (loop_watch(l, lfd, LOOP_IN, on_listener, a) < 0) {
+		free(a);
+		return -1;
+	}
+	a->fd = lfd;
+	a->on_conn = on_conn;
+	a->on_pause = on_pause;
+	a->arg = arg;
+	a->delay = RETRY_MIN_MS;
+	a->next = l->acc;
+	l->acc = a;
+	l->w[lfd]->acc = a;
+	return 0;
+}
+
+void loop_accept_hold(struct loop *l, int lfd, int hold)
+{
+	struct acceptor *a;
+
+	if (lfd < 0 || (size_t)lfd >= l->nw || !l->w[lfd] || !(a = l->w[lfd]->acc))
+		return;
+	a->held = hold;
+	if (hold)
+		loop_events(l, lfd, 0);
+	else if (!a->paused)
+		loop_events(l, lfd, LOOP_IN);
+}
+
+static void acceptor_drop(struct loop *l, struct acceptor *a)
+{
+	struct acceptor **pp;
+
+	for (pp = &l->acc; *pp; pp = &(*pp)->next)
+		if (*pp == a) {
+			*pp = a->next;
+			break;
+		}
+	if (a->timer)
+		loop_timer_cancel(l, a->timer);
+	if (a->busy)
+		a->gone = 1;
+	else
+		free(a);
 }
 
 /* ---- bounded buffers ---- */
@@ -652,6 +904,15 @@ static void pump_on_fd(struct loop *l, int fd, unsigned ev, void *arg)
 	pump_step(arg);
 }
 
+/* A socket error: a reset while reading src, a refusal while writing. */
+static void pump_on_error(struct loop *l, int fd, int err, void *arg)
+{
+	struct pump *p = arg;
+
+	(void)l;
+	pump_finish(p, fd == p->src ? PUMP_READ_ERR : PUMP_WRITE_ERR, err);
+}
+
 /* Wants src readable while there is room, dst writable while bytes wait. */
 static void pump_update(struct pump *p)
 {
@@ -743,6 +1004,8 @@ struct pump *pump_new(struct loop *l, int src, int dst,
 		loop_unwatch(l, src);
 		goto fail;
 	}
+	loop_on_error(l, src, pump_on_error);
+	loop_on_error(l, dst, pump_on_error);
 	pump_update(p);
 	return p;
 fail:

@@ -1,46 +1,47 @@
+#include <assert.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/out.h"
+
+/* A field of the current record, kept until out_end so that fields may be
+ * set by key in any order and are still written in column order. */
+enum cell_kind {
+	CELL_UNSET, /* not set (or out_skip): left out */
+	CELL_NULL,  /* JSON null, "-" for people */
+	CELL_TEXT,  /* a JSON string */
+	CELL_BARE,  /* a JSON number, boolean or array, written as it is */
+};
+
+struct cell {
+	char *s;
+	size_t n;
+	enum cell_kind kind;
+};
 
 struct out {
 	FILE *fp;
 	enum out_format fmt;
 	const struct out_col *cols;
 	size_t ncols;
-	size_t field;      /* next column to fill */
+	size_t field;      /* column the next setter fills */
 	int header;        /* table: print a header */
 	int header_done;
 	int records;       /* records ended so far */
 	int err;
-	int json_fields;   /* JSON: fields written in this record */
-	char **row;        /* table: cells of the current record */
+	struct cell *cell; /* the current record, ncols cells */
 	char **rows;       /* table: buffered cells, ncols per row */
 	size_t nrows, caprows;
 	int *width;
 };
 
-static void *xalloc(size_t n)
-{
-	void *p = calloc(1, n ? n : 1);
-	if (!p)
-		abort(); /* out of memory: nothing sensible left to do */
-	return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *p = xalloc(n + 1);
-	memcpy(p, s, n);
-	return p;
-}
-
 struct out *out_open(FILE *fp, enum out_format fmt,
 		     const struct out_col *cols, size_t ncols)
 {
-	struct out *o = xalloc(sizeof *o);
+	struct out *o = xcalloc(1, sizeof *o);
 	size_t i;
 
 	o->fp = fp;
@@ -48,8 +49,8 @@ struct out *out_open(FILE *fp, enum out_format fmt,
 	o->cols = cols;
 	o->ncols = ncols;
 	o->header = 1;
-	o->row = xalloc(ncols * sizeof *o->row);
-	o->width = xalloc(ncols * sizeof *o->width);
+	o->cell = xcalloc(ncols, sizeof *o->cell);
+	o->width = xcalloc(ncols, sizeof *o->width);
 	for (i = 0; i < ncols; i++) {
 		int w = (int)strlen(cols[i].label);
 		o->width[i] = w > cols[i].min_width ? w : cols[i].min_width;
@@ -60,6 +61,18 @@ struct out *out_open(FILE *fp, enum out_format fmt,
 void out_header(struct out *o, int on)
 {
 	o->header = on;
+}
+
+struct out *out_key(struct out *o, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < o->ncols; i++)
+		if (strcmp(o->cols[i].key, key) == 0)
+			break;
+	assert(i < o->ncols && "out_key: no column with that key");
+	o->field = i;
+	return o;
 }
 
 int out_json_escape(FILE *fp, const char *s, size_t n)
@@ -129,74 +142,36 @@ static int visible(const struct out *o, size_t i)
 	return o->fmt == OUT_JSON ? !(f & OUT_HUMAN_ONLY) : !(f & OUT_JSON_ONLY);
 }
 
-static void json_key(struct out *o)
+/* Stores one field in the selected column and moves to the next one. A
+ * field set twice keeps the last value. */
+static void put_field(struct out *o, const char *s, size_t n,
+		      enum cell_kind kind)
 {
-	fputs(o->json_fields++ ? ",\"" : "{\"", o->fp);
-	fputs(o->cols[o->field].key, o->fp);
-	fputs("\":", o->fp);
-}
+	struct cell *c;
 
-static int list_label_width(const struct out *o)
-{
-	size_t i;
-	int w = 0;
-
-	for (i = 0; i < o->ncols; i++)
-		if (visible(o, i) && (int)strlen(o->cols[i].label) > w)
-			w = (int)strlen(o->cols[i].label);
-	return w;
-}
-
-/* One field, as text for people or as a JSON value (quoted or bare). */
-static void put_field(struct out *o, const char *s, size_t n, int quoted)
-{
-	size_t i = o->field;
-
-	if (i >= o->ncols)
+	if (o->field >= o->ncols)
 		return;
-	if (!visible(o, i)) {
-		o->field++;
-		return;
+	c = &o->cell[o->field++];
+	free(c->s);
+	c->s = NULL;
+	c->n = 0;
+	c->kind = s ? kind : CELL_NULL;
+	if (s) {
+		c->s = xmalloc(n + 1);
+		memcpy(c->s, s, n);
+		c->s[n] = '\0';
+		c->n = n;
 	}
-	switch (o->fmt) {
-	case OUT_JSON:
-		json_key(o);
-		if (!s) {
-			fputs("null", o->fp);
-		} else if (quoted) {
-			putc('"', o->fp);
-			out_json_escape(o->fp, s, n);
-			putc('"', o->fp);
-		} else {
-			fwrite(s, 1, n, o->fp);
-		}
-		break;
-	case OUT_LIST:
-		if (o->field == 0 && o->records)
-			putc('\n', o->fp);
-		fprintf(o->fp, "%-*s  ", list_label_width(o), o->cols[i].label);
-		if (s)
-			fwrite(s, 1, n, o->fp);
-		else
-			putc('-', o->fp);
-		putc('\n', o->fp);
-		break;
-	case OUT_TABLE:
-		free(o->row[i]);
-		o->row[i] = s ? xstrndup(s, n) : xstrndup("-", 1);
-		break;
-	}
-	o->field++;
 }
 
 void out_str(struct out *o, const char *s)
 {
-	put_field(o, s, s ? strlen(s) : 0, 1);
+	put_field(o, s, s ? strlen(s) : 0, CELL_TEXT);
 }
 
 void out_strn(struct out *o, const char *s, size_t n)
 {
-	put_field(o, s, n, 1);
+	put_field(o, s, n, CELL_TEXT);
 }
 
 void out_fmt(struct out *o, const char *fmt, ...)
@@ -211,42 +186,42 @@ void out_fmt(struct out *o, const char *fmt, ...)
 	if (n < 0)
 		n = 0;
 	if ((size_t)n >= sizeof buf) {
-		char *big = xalloc((size_t)n + 1);
+		char *big = xmalloc((size_t)n + 1);
 		va_start(ap, fmt);
 		vsnprintf(big, (size_t)n + 1, fmt, ap);
 		va_end(ap);
-		put_field(o, big, (size_t)n, 1);
+		put_field(o, big, (size_t)n, CELL_TEXT);
 		free(big);
 		return;
 	}
-	put_field(o, buf, (size_t)n, 1);
+	put_field(o, buf, (size_t)n, CELL_TEXT);
 }
 
 void out_int(struct out *o, long long v)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof buf, "%lld", v);
-	put_field(o, buf, (size_t)n, 0);
+	put_field(o, buf, (size_t)n, CELL_BARE);
 }
 
 void out_uint(struct out *o, unsigned long long v)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof buf, "%llu", v);
-	put_field(o, buf, (size_t)n, 0);
+	put_field(o, buf, (size_t)n, CELL_BARE);
 }
 
 void out_bool(struct out *o, int v)
 {
 	if (o->fmt == OUT_JSON)
-		put_field(o, v ? "true" : "false", v ? 4 : 5, 0);
+		put_field(o, v ? "true" : "false", v ? 4 : 5, CELL_BARE);
 	else
-		put_field(o, v ? "yes" : "no", v ? 3 : 2, 0);
+		put_field(o, v ? "yes" : "no", v ? 3 : 2, CELL_BARE);
 }
 
 void out_num(struct out *o, const char *digits)
 {
-	put_field(o, digits, strlen(digits), 0);
+	put_field(o, digits, strlen(digits), CELL_BARE);
 }
 
 void out_real(struct out *o, double v, int decimals)
@@ -257,86 +232,162 @@ void out_real(struct out *o, double v, int decimals)
 	out_num(o, buf);
 }
 
+/* The items as a JSON array, or joined by "," for people ("-" if none). */
+static char *join_strv(const struct out *o, char *const *v, size_t n,
+		       size_t *len)
+{
+	char *buf = NULL;
+	FILE *fp = open_memstream(&buf, len);
+	size_t i;
+
+	if (!fp)
+		return NULL;
+	if (o->fmt == OUT_JSON)
+		putc('[', fp);
+	for (i = 0; i < n; i++) {
+		if (o->fmt != OUT_JSON) {
+			fputs(i ? "," : "", fp);
+			fputs(v[i], fp);
+			continue;
+		}
+		fputs(i ? ",\"" : "\"", fp);
+		out_json_escape(fp, v[i], strlen(v[i]));
+		putc('"', fp);
+	}
+	fputs(o->fmt == OUT_JSON ? "]" : n ? "" : "-", fp);
+	if (fclose(fp) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 void out_strv(struct out *o, char *const *v, size_t n)
 {
-	size_t i, len = 0;
-	char *joined, *p;
+	size_t len = 0;
+	char *s = join_strv(o, v, n, &len);
 
-	if (o->fmt == OUT_JSON) {
-		if (o->field >= o->ncols || !visible(o, o->field)) {
-			o->field++;
-			return;
-		}
-		json_key(o);
-		putc('[', o->fp);
-		for (i = 0; i < n; i++) {
-			fputs(i ? ",\"" : "\"", o->fp);
-			out_json_escape(o->fp, v[i], strlen(v[i]));
-			putc('"', o->fp);
-		}
-		putc(']', o->fp);
-		o->field++;
-		return;
-	}
-	if (n == 0) {
-		put_field(o, "-", 1, 1);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		len += strlen(v[i]) + 1;
-	joined = p = xalloc(len);
-	for (i = 0; i < n; i++) {
-		size_t l = strlen(v[i]);
-		if (i)
-			*p++ = ',';
-		memcpy(p, v[i], l);
-		p += l;
-	}
-	*p = '\0';
-	put_field(o, joined, (size_t)(p - joined), 1);
-	free(joined);
+	if (!s) /* open_memstream failed: only for want of memory */
+		s = xstrdup(o->fmt == OUT_JSON ? "[]" : "-");
+	put_field(o, s, strlen(s), o->fmt == OUT_JSON ? CELL_BARE : CELL_TEXT);
+	free(s);
 }
 
 void out_skip(struct out *o)
 {
-	if (o->field < o->ncols && o->fmt == OUT_TABLE) {
-		free(o->row[o->field]);
-		o->row[o->field] = xstrndup("", 0);
+	if (o->field < o->ncols) {
+		struct cell *c = &o->cell[o->field];
+		free(c->s);
+		c->s = NULL;
+		c->kind = CELL_UNSET;
 	}
 	o->field++;
 }
 
-int out_end(struct out *o)
+static void end_json(struct out *o)
+{
+	size_t i;
+	int first = 1;
+
+	for (i = 0; i < o->ncols; i++) {
+		const struct cell *c = &o->cell[i];
+		if (c->kind == CELL_UNSET || !visible(o, i))
+			continue;
+		fputs(first ? "{\"" : ",\"", o->fp);
+		first = 0;
+		fputs(o->cols[i].key, o->fp);
+		fputs("\":", o->fp);
+		if (c->kind == CELL_NULL) {
+			fputs("null", o->fp);
+		} else if (c->kind == CELL_TEXT) {
+			putc('"', o->fp);
+			out_json_escape(o->fp, c->s, c->n);
+			putc('"', o->fp);
+		} else {
+			fwrite(c->s, 1, c->n, o->fp);
+		}
+	}
+	fputs(first ? "{}\n" : "}\n", o->fp);
+}
+
+static int list_label_width(const struct out *o)
+{
+	size_t i;
+	int w = 0;
+
+	for (i = 0; i < o->ncols; i++)
+		if (visible(o, i) && (int)strlen(o->cols[i].label) > w)
+			w = (int)strlen(o->cols[i].label);
+	return w;
+}
+
+static void end_list(struct out *o)
+{
+	size_t i;
+	int first = 1, w = list_label_width(o);
+
+	for (i = 0; i < o->ncols; i++) {
+		const struct cell *c = &o->cell[i];
+		if (c->kind == CELL_UNSET || !visible(o, i))
+			continue;
+		if (first && o->records)
+			putc('\n', o->fp);
+		first = 0;
+		fprintf(o->fp, "%-*s  ", w, o->cols[i].label);
+		if (c->kind == CELL_NULL)
+			putc('-', o->fp);
+		else
+			fwrite(c->s, 1, c->n, o->fp);
+		putc('\n', o->fp);
+	}
+}
+
+/* The record becomes a buffered table row; columns widen to fit. */
+static void end_table(struct out *o)
 {
 	size_t i;
 
-	for (; o->field < o->ncols;)
-		out_skip(o);
-	if (o->fmt == OUT_JSON) {
-		fputs(o->json_fields ? "}\n" : "{}\n", o->fp);
-		o->json_fields = 0;
-	} else if (o->fmt == OUT_TABLE) {
-		if (o->nrows == o->caprows) {
-			size_t cap = o->caprows ? o->caprows * 2 : 64;
-			char **n = realloc(o->rows, cap * o->ncols * sizeof *n);
-			if (!n)
-				abort();
-			o->rows = n;
-			o->caprows = cap;
-		}
-		for (i = 0; i < o->ncols; i++) {
-			int w;
-			if (!o->row[i])
-				o->row[i] = xstrndup("", 0); /* a column people don't see */
-			w = visible(o, i) ? (int)strlen(o->row[i]) : 0;
-			if (w > o->width[i])
-				o->width[i] = w;
-			o->rows[o->nrows * o->ncols + i] = o->row[i];
-			o->row[i] = NULL;
-		}
-		o->nrows++;
+	o->rows = xgrow(o->rows, &o->caprows, (o->nrows + 1) * o->ncols,
+			sizeof *o->rows);
+	for (i = 0; i < o->ncols; i++) {
+		const struct cell *c = &o->cell[i];
+		char *s;
+		int w;
+		if (!visible(o, i) || c->kind == CELL_UNSET)
+			s = xstrdup("");
+		else if (c->kind == CELL_NULL)
+			s = xstrdup("-");
+		else
+			s = xstrdup(c->s);
+		w = (int)strlen(s);
+		if (w > o->width[i])
+			o->width[i] = w;
+		o->rows[o->nrows * o->ncols + i] = s;
+	}
+	o->nrows++;
+}
+
+static void clear_record(struct out *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->ncols; i++) {
+		free(o->cell[i].s);
+		o->cell[i].s = NULL;
+		o->cell[i].kind = CELL_UNSET;
 	}
 	o->field = 0;
+}
+
+int out_end(struct out *o)
+{
+	if (o->fmt == OUT_JSON)
+		end_json(o);
+	else if (o->fmt == OUT_LIST)
+		end_list(o);
+	else
+		end_table(o);
+	clear_record(o);
 	o->records++;
 	if (ferror(o->fp))
 		o->err = 1;
@@ -355,7 +406,7 @@ static size_t last_visible(const struct out *o)
 
 static void put_cell(struct out *o, size_t i, const char *s, int pad)
 {
-	int w = o->width[i], n = (int)strlen(s);
+	int w = o->width[i];
 
 	if (o->cols[i].flags & OUT_RIGHT)
 		fprintf(o->fp, "%*s", w, s);
@@ -363,7 +414,6 @@ static void put_cell(struct out *o, size_t i, const char *s, int pad)
 		fprintf(o->fp, "%-*s", w, s);
 	else
 		fputs(s, o->fp);
-	(void)n;
 }
 
 static void put_table_line(struct out *o, char **cells, int is_header)
@@ -406,14 +456,12 @@ int out_flush(struct out *o)
 int out_close(struct out *o)
 {
 	int rc;
-	size_t i;
 
 	if (!o)
 		return 0;
 	rc = out_flush(o);
-	for (i = 0; i < o->ncols; i++)
-		free(o->row[i]);
-	free(o->row);
+	clear_record(o);
+	free(o->cell);
 	free(o->rows);
 	free(o->width);
 	free(o);

@@ -1,6 +1,8 @@
 /* Records out: an aligned table or "label  value" list for people, or
  * JSON Lines for machines. A command describes its columns once, then
- * fills each record field by field in column order. */
+ * fills each record by key: out_str(out_key(o, "name"), s). Fields may be
+ * set in any order; a record is always written in column order, and a
+ * field not set is left out (as out_skip). */
 #ifndef NETTOOL_OUT_H
 #define NETTOOL_OUT_H
 
@@ -33,7 +35,14 @@ struct out *out_open(FILE *fp, enum out_format fmt,
 /* Whether a table prints its header line (default on). */
 void out_header(struct out *o, int on);
 
-/* Field setters: each fills the next column of the current record. */
+/* Selects the column whose JSON key is key (it must exist: asserted): the
+ * next setter fills it. Returns o, so setters nest:
+ * out_int(out_key(o, "mtu"), 1500). */
+struct out *out_key(struct out *o, const char *key);
+
+/* Field setters: each fills the selected column, then selects the next
+ * one, so columns may also be filled in order without out_key. A field
+ * set twice in a record keeps the last value. */
 void out_str(struct out *o, const char *s); /* NULL: JSON null, "-" */
 void out_strn(struct out *o, const char *s, size_t n);
 void out_fmt(struct out *o, const char *fmt, ...)
@@ -49,7 +58,8 @@ void out_num(struct out *o, const char *digits);
 /* A fractional number with a fixed count of decimals (a JSON number). */
 void out_real(struct out *o, double v, int decimals);
 /* Field not present in this record: omitted from JSON, empty in a table,
- * line left out in a list. */
+ * line left out in a list. Only needed when filling by position; by key,
+ * a field simply not set is not present. */
 void out_skip(struct out *o);
 
 /* Ends the record. JSON and LIST write at once; TABLE keeps rows until

@@ -7,8 +7,12 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/io.h"
 #include "names/services.h"
+
+/* Larger than any services file: a bigger one is not one (EFBIG). */
+#define SVC_MAX_FILE ((size_t)64 << 20)
 
 /* Common services that minimal systems' /etc/services often lack. */
 static const struct { const char *name; int port; int proto; const char *alias; } builtin[] = {
@@ -33,51 +37,34 @@ static const struct { const char *name; int port; int proto; const char *alias; 
 	{ "mongodb", 27017, SVC_TCP, "mongo" },
 };
 
-static char *dupn(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-	if (!p)
-		abort();
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
 static struct svc_entry *db_next(struct svc_db *db)
 {
-	if (db->n == db->cap) {
-		size_t cap = db->cap ? db->cap * 2 : 512;
-		struct svc_entry *v = realloc(db->v, cap * sizeof *v);
-		if (!v)
-			abort();
-		db->v = v;
-		db->cap = cap;
-	}
+	db->v = xgrow(db->v, &db->cap, db->n + 1, sizeof *db->v);
 	memset(&db->v[db->n], 0, sizeof db->v[0]);
 	return &db->v[db->n];
 }
 
+static const struct { const char *name; int proto; } protos[] = {
+	{ "tcp", SVC_TCP }, { "udp", SVC_UDP }, { "sctp", SVC_SCTP }, { "dccp", SVC_DCCP },
+};
+
 int svc_proto_from_name(const char *s)
 {
-	if (strcasecmp(s, "tcp") == 0)
-		return SVC_TCP;
-	if (strcasecmp(s, "udp") == 0)
-		return SVC_UDP;
-	if (strcasecmp(s, "sctp") == 0)
-		return SVC_SCTP;
-	if (strcasecmp(s, "dccp") == 0)
-		return SVC_DCCP;
+	size_t i;
+
+	for (i = 0; i < sizeof protos / sizeof protos[0]; i++)
+		if (strcasecmp(s, protos[i].name) == 0)
+			return protos[i].proto;
 	return 0;
 }
 
 const char *svc_proto_name(int proto)
 {
-	switch (proto) {
-	case SVC_TCP: return "tcp";
-	case SVC_UDP: return "udp";
-	case SVC_SCTP: return "sctp";
-	case SVC_DCCP: return "dccp";
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof protos / sizeof protos[0]; i++)
+		if (proto == protos[i].proto)
+			return protos[i].name;
 	return "?";
 }
 
@@ -151,13 +138,15 @@ static void parse_line(struct svc_db *db, const char *p, const char *e)
 	if (n > 2 + SVC_MAX_ALIASES)
 		n = 2 + SVC_MAX_ALIASES; /* more aliases than we keep */
 	s = db_next(db);
-	s->name = dupn(w[0], wl[0]);
+	s->name = xstrndup(w[0], wl[0]);
 	s->port = port;
 	s->proto = proto;
 	for (i = 2; i < n; i++)
-		s->aliases[s->naliases++] = dupn(w[i], wl[i] > 64 ? 64 : wl[i]);
+		s->aliases[s->naliases++] = xstrndup(w[i], wl[i] > 64 ? 64 : wl[i]);
 	db->n++;
 }
+
+static void add_builtin(struct svc_db *db);
 
 void svc_parse(struct svc_db *db, const char *text, size_t len)
 {
@@ -169,52 +158,52 @@ void svc_parse(struct svc_db *db, const char *text, size_t len)
 		parse_line(db, p, end);
 		p = end + 1;
 	}
+	add_builtin(db);
+}
+
+/* The whole file into *buf (freed by the caller); -1 with errno. */
+static int read_file(const char *path, char **buf, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), saved;
+	size_t cap = 0, n = 0;
+	ssize_t r = 0;
+
+	*buf = NULL;
+	if (fd < 0)
+		return -1;
+	do {
+		if (n >= SVC_MAX_FILE) { /* no services file is this big: not one */
+			errno = EFBIG;
+			break;
+		}
+		*buf = xgrow(*buf, &cap, n + 65536, 1);
+		r = io_read(fd, *buf + n, cap - n);
+		if (r > 0)
+			n += (size_t)r;
+	} while (r > 0);
+	saved = errno;
+	close(fd);
+	if (n >= SVC_MAX_FILE || r < 0) {
+		free(*buf);
+		*buf = NULL;
+		errno = saved;
+		return -1;
+	}
+	*len = n;
+	return 0;
 }
 
 int svc_load(struct svc_db *db, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t cap = 1 << 16, n = 0;
-	char *buf;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = path ? read_file(path, &buf, &len) : 0;
+	int saved = errno;
 
-	if (fd < 0)
-		return -1;
-	buf = malloc(cap);
-	if (!buf)
-		abort();
-	for (;;) {
-		ssize_t r;
-		if (n == cap) {
-			char *nb;
-			if (cap >= (64u << 20)) {
-				/* no services file is this big: not one */
-				free(buf);
-				close(fd);
-				errno = EFBIG;
-				return -1;
-			}
-			nb = realloc(buf, cap * 2);
-			if (!nb)
-				abort();
-			buf = nb;
-			cap *= 2;
-		}
-		r = io_read(fd, buf + n, cap - n);
-		if (r < 0) {
-			int saved = errno;
-			free(buf);
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	svc_parse(db, buf, n);
+	svc_parse(db, buf ? buf : "", len);
 	free(buf);
-	return 0;
+	errno = saved;
+	return rc;
 }
 
 static int names_it(const struct svc_entry *s, const char *name);
@@ -223,7 +212,7 @@ static void add_alias(struct svc_entry *s, const char *name)
 {
 	if (!name || names_it(s, name) || s->naliases == SVC_MAX_ALIASES)
 		return;
-	s->aliases[s->naliases++] = dupn(name, strlen(name));
+	s->aliases[s->naliases++] = xstrdup(name);
 }
 
 static void merge_names(struct svc_entry *s, const char *name, const char *alias)
@@ -232,7 +221,7 @@ static void merge_names(struct svc_entry *s, const char *name, const char *alias
 	add_alias(s, alias);
 }
 
-void svc_add_builtin(struct svc_db *db)
+static void add_builtin(struct svc_db *db)
 {
 	size_t i, j, have = db->n;
 
@@ -249,12 +238,12 @@ void svc_add_builtin(struct svc_db *db)
 			continue;
 		}
 		s = db_next(db);
-		s->name = dupn(builtin[i].name, strlen(builtin[i].name));
+		s->name = xstrdup(builtin[i].name);
 		s->port = builtin[i].port;
 		s->proto = builtin[i].proto;
 		s->builtin = 1;
 		if (builtin[i].alias)
-			s->aliases[s->naliases++] = dupn(builtin[i].alias, strlen(builtin[i].alias));
+			s->aliases[s->naliases++] = xstrdup(builtin[i].alias);
 		db->n++;
 	}
 }

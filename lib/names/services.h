@@ -24,13 +24,15 @@ struct svc_db {
 	size_t malformed;       /* lines skipped as not services(5) */
 };
 
-/* Appends the entries of services(5) text; blank and comment lines are
- * skipped, malformed ones counted. */
+/* The one rule that builds a database: the entries of services(5) text
+ * in their order (blank and comment lines skipped, malformed ones
+ * counted), then the built-in table for the (port, protocol) pairs the
+ * text lacks; where the text has a pair, its entry stays and gains the
+ * built-in names as aliases ("rdp" for ms-wbt-server). */
 void svc_parse(struct svc_db *db, const char *text, size_t len);
-/* Reads and parses a file; -1 with errno if it cannot be read. */
+/* The same from a file (path NULL: the built-ins alone). Returns -1 with
+ * errno if the file cannot be read; the db then holds the built-ins. */
 int svc_load(struct svc_db *db, const char *path);
-/* Adds the built-in entries for (port, protocol) pairs the db lacks. */
-void svc_add_builtin(struct svc_db *db);
 void svc_free(struct svc_db *db);
 
 /* Entries for a port (proto_mask: SVC_* bits, 0 for any), in db order. */

@@ -1,11 +1,12 @@
 #define _GNU_SOURCE /* struct in6_pktinfo, IPV6_RECVHOPLIMIT, SO_TIMESTAMPNS */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h> /* ahead of linux/: musl's in6_addr, not the kernel's */
+#include <time.h>       /* struct timespec, for linux/errqueue.h */
 #include <linux/capability.h>
 #include <linux/errqueue.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -51,7 +52,37 @@ static void common_options(struct pingsock *ps)
 	fcntl(ps->fd, F_SETFL, fcntl(ps->fd, F_GETFL) | O_NONBLOCK);
 }
 
-int pingsock_open(struct pingsock *ps, int family, int *dgram_errno)
+void pingsock_opts_init(struct pingsock_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->ttl = -1;
+	o->tos = -1;
+	o->pmtu = -1;
+}
+
+static socklen_t sa_len(int family)
+{
+	return family == 4 ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+}
+
+/* The kernel sets a datagram socket's echo id to its port on bind. */
+static void bind_dgram(struct pingsock *ps, const struct sockaddr_storage *source)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	memset(&ss, 0, sizeof ss);
+	if (source && source->ss_family)
+		memcpy(&ss, source, sa_len(ps->family));
+	ss.ss_family = (sa_family_t)(ps->family == 4 ? AF_INET : AF_INET6);
+	if (bind(ps->fd, (struct sockaddr *)&ss, sa_len(ps->family)) == 0 &&
+	    getsockname(ps->fd, (struct sockaddr *)&ss, &len) == 0)
+		ps->id = ntohs(ps->family == 4 ? ((struct sockaddr_in *)&ss)->sin_port :
+			       ((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+int pingsock_open(struct pingsock *ps, int family,
+		  const struct sockaddr_storage *source, int *dgram_errno)
 {
 	int domain = family == 4 ? AF_INET : AF_INET6;
 	int proto = family == 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6;
@@ -61,16 +92,7 @@ int pingsock_open(struct pingsock *ps, int family, int *dgram_errno)
 	ps->fd = socket(domain, SOCK_DGRAM | SOCK_CLOEXEC, proto);
 	*dgram_errno = ps->fd < 0 ? errno : 0;
 	if (ps->fd >= 0) {
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof ss;
-		/* The kernel sets the echo id to the socket's port on bind. */
-		memset(&ss, 0, sizeof ss);
-		ss.ss_family = (sa_family_t)domain;
-		if (bind(ps->fd, (struct sockaddr *)&ss, family == 4 ?
-			 sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) == 0 &&
-		    getsockname(ps->fd, (struct sockaddr *)&ss, &len) == 0)
-			ps->id = ntohs(family == 4 ? ((struct sockaddr_in *)&ss)->sin_port :
-				       ((struct sockaddr_in6 *)&ss)->sin6_port);
+		bind_dgram(ps, source);
 		common_options(ps);
 		return 0;
 	}
@@ -79,16 +101,52 @@ int pingsock_open(struct pingsock *ps, int family, int *dgram_errno)
 		return -1;
 	ps->raw = 1;
 	ps->id = (uint16_t)(getpid() ^ (time(NULL) << 4));
+	if (source && source->ss_family &&
+	    bind(ps->fd, (const struct sockaddr *)source, sa_len(family)) < 0) {
+		int e = errno;
+		close(ps->fd);
+		ps->fd = -1;
+		errno = e;
+		return -1;
+	}
 	filter_raw(ps);
 	common_options(ps);
 	return 0;
 }
 
-int pingsock_set_ttl(struct pingsock *ps, int ttl)
+static int set_int(int fd, int level, int name, int v)
 {
-	if (ps->family == 4)
-		return setsockopt(ps->fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
-	return setsockopt(ps->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof ttl);
+	return setsockopt(fd, level, name, &v, sizeof v);
+}
+
+int pingsock_configure(struct pingsock *ps, const struct pingsock_opts *o,
+		       const char **what)
+{
+	static const int v4[] = { IP_PMTUDISC_DONT, IP_PMTUDISC_WANT, IP_PMTUDISC_DO };
+	static const int v6[] = { IPV6_PMTUDISC_DONT, IPV6_PMTUDISC_WANT, IPV6_PMTUDISC_DO };
+	int four = ps->family == 4;
+
+	*what = "ttl";
+	if (o->ttl >= 0 && set_int(ps->fd, four ? IPPROTO_IP : IPPROTO_IPV6,
+				   four ? IP_TTL : IPV6_UNICAST_HOPS, o->ttl) < 0)
+		return -1;
+	*what = "tos";
+	if (o->tos >= 0 && set_int(ps->fd, four ? IPPROTO_IP : IPPROTO_IPV6,
+				   four ? IP_TOS : IPV6_TCLASS, o->tos) < 0)
+		return -1;
+	*what = "path mtu discovery";
+	if (o->pmtu >= 0 && set_int(ps->fd, four ? IPPROTO_IP : IPPROTO_IPV6,
+				    four ? IP_MTU_DISCOVER : IPV6_MTU_DISCOVER,
+				    four ? v4[o->pmtu] : v6[o->pmtu]) < 0)
+		return -1;
+	*what = "broadcast";
+	if (o->broadcast && set_int(ps->fd, SOL_SOCKET, SO_BROADCAST, 1) < 0)
+		return -1;
+	*what = "interface";
+	if (o->iface[0] && setsockopt(ps->fd, SOL_SOCKET, SO_BINDTODEVICE, o->iface,
+				      (socklen_t)strlen(o->iface) + 1) < 0)
+		return -1;
+	return 0;
 }
 
 int pingsock_drop_privileges(void)
@@ -109,7 +167,32 @@ int pingsock_drop_privileges(void)
 	return 0;
 }
 
-static void read_cmsgs(struct msghdr *mh, struct ping_packet *pkt)
+static void read_ee(struct cmsghdr *c, struct ping_packet *pkt)
+{
+	struct sock_extended_err ee;
+	size_t have = c->cmsg_len - CMSG_LEN(0), off;
+
+	if (have < sizeof ee)
+		return;
+	memcpy(&ee, CMSG_DATA(c), sizeof ee);
+	pkt->is_error_queue = 1;
+	pkt->ee_origin = ee.ee_origin;
+	pkt->ee_errno = (int)ee.ee_errno;
+	pkt->ee_info = ee.ee_info;
+	pkt->ee_type = ee.ee_type;
+	pkt->ee_code = ee.ee_code;
+	/* The offender follows the error, as long as its own family says
+	 * (sockaddr_in or sockaddr_in6), never more than the message holds. */
+	memset(&pkt->offender, 0, sizeof pkt->offender);
+	off = sizeof ee;
+	if (have > off)
+		memcpy(&pkt->offender, CMSG_DATA(c) + off,
+		       have - off < sizeof pkt->offender ? have - off : sizeof pkt->offender);
+	if (pkt->offender.ss_family != AF_INET && pkt->offender.ss_family != AF_INET6)
+		memset(&pkt->offender, 0, sizeof pkt->offender);
+}
+
+void pingsock_read_cmsgs(struct msghdr *mh, struct ping_packet *pkt)
 {
 	struct cmsghdr *c;
 
@@ -123,63 +206,61 @@ static void read_cmsgs(struct msghdr *mh, struct ping_packet *pkt)
 			pkt->ttl = v;
 		} else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
 			   (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
-			struct sock_extended_err ee;
-			memcpy(&ee, CMSG_DATA(c), sizeof ee);
-			if (ee.ee_origin == SO_EE_ORIGIN_ICMP || ee.ee_origin == SO_EE_ORIGIN_ICMP6) {
-				pkt->is_error_queue = 1;
-				pkt->ee_type = ee.ee_type;
-				pkt->ee_code = ee.ee_code;
-				memcpy(&pkt->offender, SO_EE_OFFENDER((struct sock_extended_err *)CMSG_DATA(c)),
-				       pkt->offender.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-				       sizeof(struct sockaddr_in6));
-			}
+			read_ee(c, pkt);
 		}
 	}
 }
 
-static int recv_flags(struct pingsock *ps, struct ping_packet *pkt, int flags)
-{
-	union { char buf[512]; struct cmsghdr align; } control;
-	struct iovec iov = { pkt->buf, sizeof pkt->buf };
-	struct msghdr mh;
-	ssize_t n;
+enum { BATCH = 16, CONTROL = 256 };
 
-	memset(&mh, 0, sizeof mh);
-	mh.msg_name = &pkt->from;
-	mh.msg_namelen = sizeof pkt->from;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = control.buf;
-	mh.msg_controllen = sizeof control.buf;
+union control {
+	char buf[CONTROL];
+	struct cmsghdr align;
+};
+
+static void prepare(struct mmsghdr *m, struct iovec *iov, union control *ctl,
+		    struct ping_packet *pkt)
+{
+	memset(m, 0, sizeof *m);
+	iov->iov_base = pkt->buf;
+	iov->iov_len = sizeof pkt->buf;
+	m->msg_hdr.msg_name = &pkt->from;
+	m->msg_hdr.msg_namelen = sizeof pkt->from;
+	m->msg_hdr.msg_iov = iov;
+	m->msg_hdr.msg_iovlen = 1;
+	m->msg_hdr.msg_control = ctl->buf;
+	m->msg_hdr.msg_controllen = sizeof ctl->buf;
 	pkt->ttl = -1;
 	pkt->is_error_queue = 0;
 	pkt->when.tv_sec = 0;
 	pkt->when.tv_nsec = 0;
-	do
-		n = recvmsg(ps->fd, &mh, flags | MSG_DONTWAIT);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
-	pkt->len = (size_t)n;
-	read_cmsgs(&mh, pkt);
-	if (pkt->when.tv_sec == 0)
-		clock_gettime(CLOCK_REALTIME, &pkt->when);
-	return 1;
 }
 
-int pingsock_recv(struct pingsock *ps, struct ping_packet *pkt)
+int pingsock_recv(struct pingsock *ps, struct ping_packet *pkt, int n, int errqueue)
 {
-	int r = recv_flags(ps, pkt, 0);
+	struct mmsghdr m[BATCH];
+	struct iovec iov[BATCH];
+	union control ctl[BATCH];
+	int i, got;
 
-	if (r < 0 && !ps->raw) {
-		/* a pending ICMP error makes recvmsg fail; read it from the queue */
-		r = recv_flags(ps, pkt, MSG_ERRQUEUE);
-		if (r > 0 && !pkt->is_error_queue)
-			return 0;
+	if (n > BATCH)
+		n = BATCH;
+	for (i = 0; i < n; i++)
+		prepare(&m[i], &iov[i], &ctl[i], &pkt[i]);
+	do
+		got = recvmmsg(ps->fd, m, (unsigned)n,
+			       MSG_DONTWAIT | (errqueue ? MSG_ERRQUEUE : 0), NULL);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+	for (i = 0; i < got; i++) {
+		pkt[i].len = m[i].msg_len;
+		pingsock_read_cmsgs(&m[i].msg_hdr, &pkt[i]);
+		if (pkt[i].when.tv_sec == 0)
+			clock_gettime(CLOCK_REALTIME, &pkt[i].when);
 	}
-	return r;
+	return got;
 }
-
 int pingsock_send(struct pingsock *ps, const void *buf, size_t len,
 		  const struct sockaddr *dst, socklen_t dstlen)
 {

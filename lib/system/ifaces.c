@@ -3,8 +3,8 @@
  * secondary IPv4 addresses ifconfig hides. */
 #define _DEFAULT_SOURCE /* getifaddrs, IFF_* */
 #include "system/ifaces.h"
+#include "core/alloc.h"
 
-#include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -42,14 +42,7 @@ static struct iface *find_or_add(struct iface_list *l, const char *name, size_t 
 	for (size_t i = 0; i < l->n; i++)
 		if (strcmp(l->v[i].name, name) == 0)
 			return &l->v[i];
-	if (l->n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 16;
-		struct iface *nv = realloc(l->v, nc * sizeof *nv);
-		if (!nv)
-			return NULL;
-		l->v = nv;
-		*cap = nc;
-	}
+	l->v = xgrow(l->v, cap, l->n + 1, sizeof *l->v);
 	struct iface *f = &l->v[l->n++];
 	memset(f, 0, sizeof *f);
 	snprintf(f->name, sizeof f->name, "%s", name);
@@ -72,12 +65,9 @@ static int prefix_of(const struct sockaddr *mask, int family)
 	return bits;
 }
 
-static int add_address(struct iface *f, const struct ifaddrs *a, const char *label)
+static void add_address(struct iface *f, const struct ifaddrs *a, const char *label)
 {
-	struct if_addr *nv = realloc(f->addrs, (f->naddrs + 1) * sizeof *nv);
-	if (!nv)
-		return -1;
-	f->addrs = nv;
+	f->addrs = xgrow(f->addrs, &f->addrcap, f->naddrs + 1, sizeof *f->addrs);
 	struct if_addr *x = &f->addrs[f->naddrs++];
 	memset(x, 0, sizeof *x);
 	int fam = a->ifa_addr->sa_family;
@@ -91,7 +81,6 @@ static int add_address(struct iface *f, const struct ifaddrs *a, const char *lab
 	x->prefix = prefix_of(a->ifa_netmask, fam);
 	if (label && strcmp(label, f->name) != 0)
 		snprintf(x->label, sizeof x->label, "%s", label);
-	return 0;
 }
 
 static void read_mtu(const char *sys, struct iface *f)
@@ -146,8 +135,6 @@ int ifaces_read(const char *proc_net_dev, const char *sys_class_net, struct ifac
 		if (colon)
 			*colon = '\0';
 		struct iface *f = find_or_add(out, dev, &cap);
-		if (!f)
-			goto nomem;
 		f->flags = a->ifa_flags;
 		if (!a->ifa_addr)
 			continue;
@@ -158,8 +145,8 @@ int ifaces_read(const char *proc_net_dev, const char *sys_class_net, struct ifac
 				f->has_mac = 1;
 				memcpy(f->mac, ll->sll_addr, 6);
 			}
-		} else if ((fam == AF_INET || fam == AF_INET6) && add_address(f, a, a->ifa_name) < 0) {
-			goto nomem;
+		} else if (fam == AF_INET || fam == AF_INET6) {
+			add_address(f, a, a->ifa_name);
 		}
 	}
 	freeifaddrs(all);
@@ -168,11 +155,6 @@ int ifaces_read(const char *proc_net_dev, const char *sys_class_net, struct ifac
 	read_counters(proc_net_dev, out); /* counters are optional: no file, no counters */
 	qsort(out->v, out->n, sizeof *out->v, by_index);
 	return 0;
-nomem:
-	freeifaddrs(all);
-	ifaces_free(out);
-	errno = ENOMEM;
-	return -1;
 }
 
 void ifaces_free(struct iface_list *l)

@@ -29,7 +29,7 @@ struct iface {
 	int has_counters;
 	struct if_counters c;
 	struct if_addr *addrs;
-	size_t naddrs;
+	size_t naddrs, addrcap;
 };
 
 struct iface_list {

@@ -13,7 +13,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 
 	svc_parse(&db, (const char *)data, size);
-	svc_add_builtin(&db);
 	for (i = 0; i < db.n; i++) {
 		if (db.v[i].port < 0 || db.v[i].port > 65535 || !db.v[i].name)
 			__builtin_trap();

@@ -22,7 +22,7 @@ static void test_round_trip(int nsec)
 	if (!fp)
 		return;
 	struct pcap_writer w;
-	CHECK_INT(pcap_writer_open(&w, fileno(fp), 1, nsec), 0);
+	CHECK_INT(pcap_writer_open(&w, fileno(fp), 1, nsec, 0), 0);
 	CHECK_INT(pcap_write(&w, 1700000000, 123456789, (const uint8_t *)"abcdef", 6, 60), 0);
 	CHECK_INT(pcap_write(&w, 1700000001, 5000, (const uint8_t *)"xy", 2, 2), 0);
 	CHECK_INT(pcap_writer_close(&w), 0);
