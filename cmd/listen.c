@@ -143,7 +143,7 @@ static int run_tcp(struct server *s)
 	struct relay_stats st;
 	struct relay *r;
 
-	if (s->fin.enc || s->fin.hexdump) {
+	if (s->fin.enc || s->fin.hexdump || s->fin.esc.mode) {
 		ro.to_out = enc_filter;
 		ro.to_out_arg = &s->fin;
 		ro.to_out_ratio = enc_filter_ratio(&s->fin);
@@ -178,7 +178,9 @@ struct udp_server {
 	int tty;
 };
 
-/* One datagram to stdout: its sender first on a terminal. */
+/* One datagram to stdout; on a terminal its sender first and the whole
+ * datagram on one line (its newlines escaped, so it cannot forge the
+ * line of another sender). */
 static void print_datagram(struct udp_server *u, const char *who,
 			   const char *p, size_t len)
 {
@@ -188,8 +190,10 @@ static void print_datagram(struct udp_server *u, const char *who,
 		obuf_put(&u->ob, "[", 1);
 		obuf_put(&u->ob, who, strlen(who));
 		obuf_put(&u->ob, "] ", 2);
+		if (len && p[len - 1] == '\n' && !f->hexdump)
+			len--;
 	}
-	if (f->enc || f->hexdump) {
+	if (f->enc || f->hexdump || f->esc.mode) {
 		ssize_t k = enc_filter(f, p, len, u->scratch, u->outcap);
 		k += enc_filter(f, "", 0, u->scratch + k, u->outcap - (size_t)k);
 		obuf_put(&u->ob, u->scratch, (size_t)k);
@@ -358,6 +362,10 @@ int cmd_listen(int argc, char **argv)
 	    enc_filter_init(&s.fout, s.o.encoding, s.o.encoding ? "UTF-8" : NULL, 0) < 0)
 		nt_usage_error("unknown encoding '%s'",
 			       nt_quote(s.o.encoding ? s.o.encoding : "", q, sizeof q));
+	/* a terminal gets escaped text; --hex is safe as it is */
+	if (nt_stdout_is_tty() && !s.o.hex)
+		s.fin.esc.mode = s.o.spec.proto == SOCK_PROTO_UDP ?
+			ESC_NEWLINES : ESC_KEEP_NEWLINES;
 	sock_raise_nofile();
 	s.lfd = sock_listen(&s.o.spec, 4096, &err, &bound, &blen);
 	if (s.lfd < 0) {
