@@ -261,34 +261,6 @@ static void open_encoding(struct chat *c, const char *enc)
 	c->conv = xmalloc(CONV_CAP);
 }
 
-/* "nettool chat: listening on 0.0.0.0:41234", or a JSON event. */
-static void announce(int fd, int json)
-{
-	static const struct out_col cols[] = {
-		{ "event", "event", 0, 0 }, { "proto", "proto", 0, 0 },
-		{ "local", "local", 0, 0 }, { "port", "port", 0, 0 },
-	};
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	char where[SOCK_ADDRSTRLEN];
-	struct out *o;
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-		return;
-	sock_format_addr((struct sockaddr *)&ss, len, where, sizeof where);
-	if (!json) {
-		nt_warn("listening on %s", where);
-		return;
-	}
-	o = out_open(stderr, OUT_JSON, cols, 4);
-	out_str(o, "listening");
-	out_str(o, "udp");
-	out_str(o, where);
-	out_int(o, sock_addr_port((struct sockaddr *)&ss));
-	out_end(o);
-	out_close(o);
-}
-
 static void parse_args(struct chat *c, int argc, char **argv, char ***ops,
 		       int *nops, int *family, const char **enc)
 {
@@ -336,7 +308,7 @@ int cmd_chat(int argc, char **argv)
 	if (c.fd < 0)
 		nt_die(EXIT_NO, "cannot bind udp port '%s': %s", nt_quote(a[1], q, sizeof q),
 		       sock_strerror(err));
-	announce(c.fd, c.json);
+	nt_announce_listening(c.fd, c.json);
 	c.reply_to_last = n == 2;
 	if (c.json)
 		c.out = out_open(stdout, OUT_JSON, chat_cols, 2);

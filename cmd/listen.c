@@ -29,7 +29,7 @@ const char listen_usage[] =
 	"  -k               keep listening (the default; accepted for netcat habits)\n"
 	"  --echo           send each client's data back to it instead of to stdout\n"
 	"  --once           exit after the first client leaves\n"
-	"  --max-clients N  serve at most N clients at once; others wait\n"
+	"  --max-clients N  serve at most N clients at once; others are closed\n"
 	"  --timeout SECS   drop a TCP client idle that long\n"
 	"  --hex            hex-dump what is received\n"
 	"  --encoding ENC   received text is ENC, printed as UTF-8; stdin is sent as ENC\n"
@@ -47,32 +47,17 @@ struct server {
 	struct loop *l;
 	int lfd;
 	char bound[SOCK_ADDRSTRLEN];
+	int port;                      /* bound */
 	struct enc_filter fin, fout;   /* client->stdout, stdin->clients */
 	struct out *events;            /* --json: events on stderr */
 };
 
 static const struct out_col event_cols[] = {
 	{ "event", "event", 0, 0 }, { "proto", "proto", 0, 0 },
-	{ "local", "local", 0, 0 }, { "port", "port", 0, 0 },
 	{ "peer", "peer", 0, 0 }, { "bytes", "bytes", 0, 0 },
 	{ "bytes_received", "bytes_received", 0, 0 },
 	{ "bytes_sent", "bytes_sent", 0, 0 }, { "clients", "clients", 0, 0 },
 };
-
-/* "nettool listen: listening on 0.0.0.0:41234", or the JSON event. */
-static void announce(struct server *s, int port)
-{
-	if (!s->events) {
-		nt_warn("listening on %s", s->bound);
-		return;
-	}
-	out_str(out_key(s->events, "event"), "listening");
-	out_str(out_key(s->events, "proto"),
-		s->o.spec.proto == SOCK_PROTO_UDP ? "udp" : "tcp");
-	out_str(out_key(s->events, "local"), s->bound);
-	out_int(out_key(s->events, "port"), port);
-	out_end(s->events);
-}
 
 static void json_event(struct server *s, const char *what,
 		       const struct relay_peer *p)
@@ -114,10 +99,17 @@ static void on_relay_event(struct relay *r, enum relay_event ev,
 		break;
 	case RELAY_IDLE:
 		if (!s->events)
-			nt_warn("%s idle for %d s: dropped", p->peer, s->o.idle_ms / 1000);
+			nt_warn("%s idle for %g s: dropped", p->peer, s->o.idle_ms / 1000.0);
 		break;
 	case RELAY_PAUSED:
 		nt_warn("cannot accept: %s; new clients wait", strerror(p->err));
+		break;
+	case RELAY_REFUSED:
+		if (s->events)
+			json_event(s, "refused", p);
+		else
+			nt_warn("%s refused: --max-clients %ld reached", p->peer,
+				s->o.max_clients);
 		break;
 	case RELAY_OUT_ERROR:
 		if (p->err != EPIPE)
@@ -175,7 +167,7 @@ struct udp_server {
 	size_t outcap;
 	struct obuf ob;
 	unsigned long long count, bytes;
-	int tty;
+	int tty, port;
 };
 
 /* One datagram to stdout; on a terminal its sender first and the whole
@@ -228,7 +220,7 @@ static void take_batch(struct udp_server *u, int n)
 			print_datagram(u, who, d->buf, len);
 	}
 	if (u->s->o.echo)
-		sock_send_batch(u->s->lfd, u->b.d, n);
+		sock_echo_batch(u->s->lfd, u->b.d, n, u->port);
 	if (u->tty)
 		obuf_flush(&u->ob);
 }
@@ -268,6 +260,7 @@ static int run_udp(struct server *s)
 	u.outcap = (SOCK_UDP_MAX + 1) * enc_filter_ratio(&s->fin) * 2 + 256;
 	u.scratch = xmalloc(u.outcap);
 	u.tty = nt_stdout_is_tty();
+	u.port = s->port;
 	if (obuf_init(&u.ob, STDOUT_FILENO, 1 << 20) < 0)
 		nt_die(EXIT_NO, "out of memory");
 	sock_set_rcvbuf(s->lfd, 8 << 20);
@@ -334,7 +327,7 @@ static void parse_args(struct listen_opts *o, int argc, char **argv)
 /* Names the process holding the port when /proc shows it. */
 static void address_in_use(const struct listen_opts *o)
 {
-	char who[64];
+	char who[64], q[300];
 	const char *host = o->spec.host;
 
 	if (!host)
@@ -344,7 +337,7 @@ static void address_in_use(const struct listen_opts *o)
 		nt_die(EXIT_NO, "address %s%s%s:%s in use by %s",
 		       strchr(host, ':') && host[0] != '[' ? "[" : "", host,
 		       strchr(host, ':') && host[0] != '[' ? "]" : "",
-		       o->spec.port, who);
+		       o->spec.port, nt_quote(who, q, sizeof q)); /* a name is anyone's */
 	nt_die(EXIT_NO, "address %s:%s in use", host, o->spec.port);
 }
 
@@ -379,10 +372,11 @@ int cmd_listen(int argc, char **argv)
 		       s.o.spec.host ? s.o.spec.host : "*", s.o.spec.port, sock_strerror(err));
 	}
 	sock_format_addr((struct sockaddr *)&bound, blen, s.bound, sizeof s.bound);
+	s.port = sock_addr_port((struct sockaddr *)&bound);
 	if (s.o.json)
 		s.events = out_open(stderr, OUT_JSON, event_cols,
 				    sizeof event_cols / sizeof event_cols[0]);
-	announce(&s, sock_addr_port((struct sockaddr *)&bound));
+	nt_announce_listening(s.lfd, s.o.json);
 	s.l = loop_new();
 	if (!s.l || loop_signal(s.l, SIGINT, on_signal, &s) < 0 ||
 	    loop_signal(s.l, SIGTERM, on_signal, &s) < 0)

@@ -42,10 +42,8 @@ struct send_opts {
 };
 
 static const struct out_col event_cols[] = {
-	{ "event", "event", 0, 0 },
-	{ "proto", "proto", 0, 0 },
-	{ "peer", "peer", 0, 0 },
-	{ "bytes_sent", "bytes_sent", 0, 0 },
+	{ "event", "event", 0, 0 }, { "proto", "proto", 0, 0 },
+	{ "peer", "peer", 0, 0 }, { "bytes_sent", "bytes_sent", 0, 0 },
 	{ "bytes_received", "bytes_received", 0, 0 },
 };
 

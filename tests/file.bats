@@ -293,7 +293,7 @@ time.sleep(60)' > "$T/port" &
 	[ ! -s "$T/serve.out" ]
 }
 
-@test "serve under ulimit -n 64: 200 clients that never read a 50 MB file cost no CPU, one warning, then a fresh client is served" {
+@test "serve under ulimit -n 64: 200 clients that never read a 50 MB file cost no CPU, none refused for want of a descriptor, then a fresh client is served" {
 	head -c $((50 << 20)) /dev/zero > "$T/srv/big"
 	"$BASH" -c "ulimit -n 64; exec '$NETTOOL' file serve -d '$T/srv' --timeout 2 0" 2>"$T/serve.log" >"$T/serve.out" &
 	SPID=$!
@@ -303,16 +303,19 @@ time.sleep(60)' > "$T/port" &
 ' > "$T/stuck" &
 	PIDS+=($!)
 	wait_file_has "$T/stuck" ready
-	wait_file_has "$T/serve.log" "cannot accept"
 	t0=$(cpu_ticks "$SPID")
 	sleep 10 # the measuring window (CPU over 10 s), not a synchronisation
 	t1=$(cpu_ticks "$SPID")
 	echo "cpu ticks over 10 s: $((t1 - t0)) (of $(getconf CLK_TCK)/s)"
 	[ $((t1 - t0)) -lt "$(getconf CLK_TCK)" ]
-	warnings=$(grep -c "cannot accept" "$T/serve.log")
+	warnings=$(grep -c "cannot accept" "$T/serve.log" || true)
 	echo "warnings: $warnings"
 	[ "$warnings" -le 5 ]
-	grep -q "nettool file: cannot accept: Too many open files; new clients wait" "$T/serve.log"
+	# clients past the descriptors' room wait in the backlog: none is
+	# accepted only to be refused for want of a descriptor for its file
+	if grep -q "Too many open files" "$T/serve.log"; then
+		grep "Too many open files" "$T/serve.log" | head -n 3; false
+	fi
 	run timeout 60 "$NETTOOL" file get 127.0.0.1 "$PORT" small.txt -o "$T/out/fresh"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$T/out/fresh")" = "hello file" ]
