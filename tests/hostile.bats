@@ -171,7 +171,7 @@ print("ready", flush=True); time.sleep(20)
 	bg python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(8)
+s.settimeout(30)
 with open(sys.argv[2], "wb") as f:
     while True:
         try:
@@ -195,7 +195,12 @@ try:
 except socket.timeout:
     print("spoofer got nothing")
 ' "$CHAT" > "$TMP/spoofer"
-	for i in $(seq 100); do grep -q spoofed "$TMP/out" && break; sleep 0.05; done
+	for i in $(seq 100); do grep -q sent "$TMP/spoofer" && break; sleep 0.05; done
+	# chat has taken the spoofed datagram (its receive queue is empty)
+	for i in $(seq 100); do
+		[ "$(ss -Huan "sport = :$CHAT" | awk '{ s += $2 } END { print s + 0 }')" = 0 ] && break
+		sleep 0.05
+	done
 	echo "to the peer" >&7
 	for i in $(seq 100); do grep -q 'to the peer' "$TMP/peer_got" 2>/dev/null && break; sleep 0.05; done
 	exec 7>&-
