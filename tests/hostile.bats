@@ -202,7 +202,8 @@ except socket.timeout:
 		sleep 0.05
 	done
 	echo "to the peer" >&7
-	for i in $(seq 100); do grep -q 'to the peer' "$TMP/peer_got" 2>/dev/null && break; sleep 0.05; done
+	for i in $(seq 300); do grep -q 'to the peer' "$TMP/peer_got" 2>/dev/null && break; sleep 0.05; done
+	cat "$TMP/err"
 	exec 7>&-
 	grep -q 'to the peer' "$TMP/peer_got"
 	for i in $(seq 100); do grep -q 'got' "$TMP/spoofer" && break; sleep 0.05; done
