@@ -277,7 +277,6 @@ running_capeff() {
 }
 
 @test "capture run as root drops every capability once its socket is open" {
-	skip "PENDING: capture privilege drop: waits for the capture branch"
 	need_root
 	run running_capeff capture -i lo -c 100000
 	[ "$output" = 0000000000000000 ]
