@@ -99,5 +99,7 @@ int cmd_ifaces(int argc, char **argv);
 extern const char ifaces_usage[];
 int cmd_capture(int argc, char **argv);
 extern const char capture_usage[];
+int cmd_scan(int argc, char **argv);
+extern const char scan_usage[];
 
 #endif

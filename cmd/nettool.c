@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "ping", cmd_ping, "ICMP and ICMPv6 echo probe with iputils' output", ping_usage },
 	{ "netstat", cmd_netstat, "socket listing from /proc/net, with owning processes", netstat_usage },
 	{ "ifaces", cmd_ifaces, "interfaces, their addresses and counters", ifaces_usage },
+	{ "scan", cmd_scan, "which TCP or UDP ports of hosts and CIDRs answer (nc -z, nmap -sT)", scan_usage },
 	{ "capture", cmd_capture, "packet capture with BPF filters, pcap files and layer views", capture_usage },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -138,30 +138,6 @@ int nt_getopt(int argc, char **argv, const char *shortopts,
 	return c;
 }
 
-int opt_timeout_ms(const char *s)
-{
-	long long usec;
-	enum num_err e = num_parse_seconds(s, 0.001, 86400, &usec);
-	char q[64];
-
-	if (e != NUM_OK)
-		nt_usage_error("timeout '%s' %s (0.001-86400 seconds)",
-			       nt_quote(s, q, sizeof q), num_strerror(e));
-	return (int)(usec / 1000);
-}
-
-const char *opt_port_text(const char *s)
-{
-	int port;
-	enum num_err e = num_parse_port(s, 1, &port);
-	char q[64];
-
-	if (e != NUM_OK)
-		nt_usage_error("port '%s' %s (1-65535)", nt_quote(s, q, sizeof q),
-			       num_strerror(e));
-	return s;
-}
-
 int opt_port(const char *s, int min)
 {
 	int port;
@@ -196,6 +172,17 @@ long long opt_seconds(const char *what, const char *s, double min, double max)
 		nt_usage_error("%s '%s' %s (%g-%g seconds)", what,
 			       nt_quote(s, q, sizeof q), num_strerror(e), min, max);
 	return usec;
+}
+
+int opt_timeout_ms(const char *s)
+{
+	return (int)(opt_seconds("timeout", s, 0.001, 86400) / 1000);
+}
+
+const char *opt_port_text(const char *s)
+{
+	(void)opt_port(s, 1);
+	return s;
 }
 
 const char *nt_proc_root(void)

@@ -47,30 +47,30 @@ json_field() {
 	printf '%s\n' "$output" | head -n 1 | python3 -c 'import json,sys; v=json.loads(sys.stdin.read())[sys.argv[1]]; print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' "$1"
 }
 
-# A TCP port nobody listens on now (the kernel picks it).
+# A TCP port nobody listens on now (the kernel picks it). Racy: prefer a
+# server on port 0 and the port read back from its announce line. Kept
+# while capture.bats, file.bats, listen.bats and send.bats still use it.
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# Waits (bounded, 5 s) until something listens on TCP port $1.
-wait_tcp_listen() {
-	local i
+# wait_ss WHAT SS-ARGS...: waits (bounded, 5 s) until ss lists a socket
+# for SS-ARGS; else says "nothing WHAT" and fails.
+wait_ss() {
+	local what=$1 i
+	shift
 	for i in $(seq 1 100); do
-		ss -Htln "sport = :$1" 2>/dev/null | grep -q . && return 0
+		ss -H "$@" 2>/dev/null | grep -q . && return 0
 		sleep 0.05
 	done
-	echo "nothing listens on tcp port $1"; return 1
+	echo "nothing $what"; return 1
 }
 
-# Waits (bounded, 5 s) until something is bound to UDP port $1.
-wait_udp_bound() {
-	local i
-	for i in $(seq 1 100); do
-		ss -Hulan "sport = :$1" 2>/dev/null | grep -q . && return 0
-		sleep 0.05
-	done
-	echo "nothing bound to udp port $1"; return 1
-}
+# Waits (bounded) until something listens on TCP port $1.
+wait_tcp_listen() { wait_ss "listens on tcp port $1" -tln "sport = :$1"; }
+
+# Waits (bounded) until something is bound to UDP port $1.
+wait_udp_bound() { wait_ss "bound to udp port $1" -ulan "sport = :$1"; }
 
 # Kills the PIDs given, waiting a bounded time for each to go.
 kill_pids() {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/enc.h"
 
 struct enc {
@@ -16,10 +17,8 @@ struct enc {
 
 struct enc *enc_open(const char *to, const char *from)
 {
-	struct enc *e = calloc(1, sizeof *e);
+	struct enc *e = xcalloc(1, sizeof *e);
 
-	if (!e)
-		return NULL;
 	e->cd = iconv_open(to, from);
 	if (e->cd == (iconv_t)-1) {
 		free(e);
@@ -145,9 +144,7 @@ int enc_filter_init(struct enc_filter *f, const char *to,
 	}
 	if (f->enc && hexdump) {
 		f->tmpcap = 65536 * ENC_RATIO + 64;
-		f->tmp = malloc(f->tmpcap);
-		if (!f->tmp)
-			return -1;
+		f->tmp = xmalloc(f->tmpcap);
 	}
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <sys/sendfile.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/io.h"
 
 int io_write_all(int fd, const void *buf, size_t n)
@@ -40,8 +41,8 @@ int obuf_init(struct obuf *b, int fd, size_t cap)
 	b->err = 0;
 	b->len = 0;
 	b->cap = cap;
-	b->buf = malloc(cap);
-	return b->buf ? 0 : -1;
+	b->buf = xmalloc(cap);
+	return 0;
 }
 
 int obuf_flush(struct obuf *b)

@@ -21,6 +21,7 @@ struct obuf {
 	size_t len, cap;
 	char *buf;
 };
+/* Returns 0 (running out of memory ends the program: lib/core/alloc). */
 int obuf_init(struct obuf *b, int fd, size_t cap);
 /* Appends; flushes when full. Returns -1 once a write has failed. */
 int obuf_put(struct obuf *b, const void *p, size_t n);

@@ -44,27 +44,27 @@ static struct svc_entry *db_next(struct svc_db *db)
 	return &db->v[db->n];
 }
 
+static const struct { const char *name; int proto; } protos[] = {
+	{ "tcp", SVC_TCP }, { "udp", SVC_UDP }, { "sctp", SVC_SCTP }, { "dccp", SVC_DCCP },
+};
+
 int svc_proto_from_name(const char *s)
 {
-	if (strcasecmp(s, "tcp") == 0)
-		return SVC_TCP;
-	if (strcasecmp(s, "udp") == 0)
-		return SVC_UDP;
-	if (strcasecmp(s, "sctp") == 0)
-		return SVC_SCTP;
-	if (strcasecmp(s, "dccp") == 0)
-		return SVC_DCCP;
+	size_t i;
+
+	for (i = 0; i < sizeof protos / sizeof protos[0]; i++)
+		if (strcasecmp(s, protos[i].name) == 0)
+			return protos[i].proto;
 	return 0;
 }
 
 const char *svc_proto_name(int proto)
 {
-	switch (proto) {
-	case SVC_TCP: return "tcp";
-	case SVC_UDP: return "udp";
-	case SVC_SCTP: return "sctp";
-	case SVC_DCCP: return "dccp";
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof protos / sizeof protos[0]; i++)
+		if (proto == protos[i].proto)
+			return protos[i].name;
 	return "?";
 }
 
