@@ -5,7 +5,8 @@
 #     probe, nettool writes nothing off a terminal), labelled;
 #  2. pacing: 1000 probes at -i 0.01, the elapsed time (ideal 10 s);
 #  3. sweep: -g over a /24 in a namespace, 100 addresses answering, one
-#     probe each and the same timeout, against fping -a -g;
+#     probe each, the same timeout and rate, against fping -a -g -i 1
+#     (and fping with its default 10 ms between probes, labelled);
 #  4. 1000 targets, 10 probes each 0.1 s apart at 5000 probes/s in all:
 #     CPU per probe against fping -c 10 -p 100 -i 0.2.
 set -euo pipefail
@@ -58,10 +59,14 @@ ip -n "${NS}a" route add 10.231.0.0/24 via 10.230.0.2
 ip -n "${NS}a" route add 10.232.0.0/22 via 10.230.0.2
 A="ip netns exec ${NS}a"
 
-echo "== sweep: -g 10.231.0.0/24 (100 answer), one probe each, 0.5 s timeout"
-measure $A "$NETTOOL" ping -a -g 10.231.0.0/24 -W 0.5 --retries 0; nw=$WALL nc=$CPU; na=$(wc -l < "$tmp")
-measure $A fping -a -g 10.231.0.0/24 -t 500 -r 0; fa=$(wc -l < "$tmp")
-echo "  alive: nettool $na, fping $fa"; ratio fping "$nw" "$WALL" "$nc" "$CPU"
+echo "== sweep: -g 10.231.0.0/24 (100 answer), one probe each, 0.5 s timeout, 1000 probes/s"
+measure $A "$NETTOOL" ping -a -g 10.231.0.0/24 -W 0.5 --retries 0 --rate 1000; nw=$WALL nc=$CPU
+na=$(sort "$tmp" | md5sum)
+measure $A fping -a -g 10.231.0.0/24 -t 500 -r 0 -i 1; fa=$(sort "$tmp" | md5sum)
+[ "$na" = "$fa" ] && echo "  alive: the same $(wc -l < "$tmp") addresses" || echo "  alive: the sets DIFFER"
+ratio fping "$nw" "$WALL" "$nc" "$CPU"
+echo "== the same sweep with fping's default 10 ms between probes"
+measure $A fping -a -g 10.231.0.0/24 -t 500 -r 0
 
 echo "== 1000 targets, -c 10 -i 0.1 --rate 5000 (fping -c 10 -p 100 -i 0.2)"
 seq 0 999 | awk '{printf "10.232.%d.%d\n", int($1 / 250), $1 % 250 + 1}' > "$tmp.t"
