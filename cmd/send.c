@@ -18,7 +18,7 @@
 #include "net/sock.h"
 
 const char send_usage[] =
-	"usage: nettool send [-4] [-6] [-n] [-q] [-w SECS] [-s ADDR] [-p PORT] [--raw] [--hex] [--encoding ENC] [-j|--json] tcp|udp HOST PORT [MESSAGE...]\n"
+	"usage: nettool send [-4] [-6] [-n] [-q] [-w SECS] [-s ADDR] [-p PORT] [--raw] [--hex] [--encoding ENC] [--progress] [-j|--json] tcp|udp HOST PORT [MESSAGE...]\n"
 	"\n"
 	"Connects to HOST PORT and sends MESSAGE (words joined by spaces, plus a\n"
 	"newline) or stdin; what the peer sends is written to stdout.\n"
@@ -31,11 +31,12 @@ const char send_usage[] =
 	"  --raw            UDP: one datagram per read of stdin, not per line\n"
 	"  --hex            hex-dump what is received\n"
 	"  --encoding ENC   send text converted from UTF-8 to ENC, print replies in UTF-8\n"
+	"  --progress       TCP: bytes sent, rate and time on stderr if a terminal\n"
 	"  -j, --json       connection events as JSON Lines on stderr\n";
 
 struct send_opts {
 	struct sock_spec spec;
-	int newline, quit_at_eof, idle_ms, raw, hex, json;
+	int newline, quit_at_eof, idle_ms, raw, hex, json, progress;
 	const char *encoding;
 	char *message;   /* joined MESSAGE words, or NULL for stdin */
 	size_t msglen;
@@ -139,9 +140,11 @@ static int tcp_verdict(const struct duplex_result *r, const char *peer)
 static int run_tcp(const struct send_opts *o, int fd, const char *peer,
 		   struct enc_filter *up, struct enc_filter *down)
 {
+	struct nt_progress np;
 	struct duplex_opts d = { .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO,
 				 .idle_ms = o->idle_ms, .quit_at_eof = o->quit_at_eof,
-				 .cut_short_ok = isatty(STDIN_FILENO) };
+				 .cut_short_ok = isatty(STDIN_FILENO),
+				 .on_sent = nt_progress_sent, .sent_arg = &np };
 	struct duplex_result r = { .end = DUPLEX_QUIT };
 
 	if (o->message) {
@@ -161,8 +164,10 @@ static int run_tcp(const struct send_opts *o, int fd, const char *peer,
 		d.down_arg = down;
 		d.down_ratio = enc_filter_ratio(down);
 	}
+	nt_progress_begin(&np, o->progress && !o->message);
 	if (!(o->message && o->quit_at_eof) && duplex_run(fd, &d, &r) < 0)
 		nt_die(EXIT_NO, "cannot start: %s", strerror(errno));
+	nt_progress_end(&np, "sent", r.sent);
 	json_event(o, "close", peer, o->message ? o->msglen : r.sent, r.received);
 	enc_filter_free(up);
 	enc_filter_free(down);
@@ -324,11 +329,12 @@ static void join_message(struct send_opts *o, int argc, char **argv)
 
 static void parse_args(struct send_opts *o, int argc, char **argv)
 {
-	enum { OPT_RAW = 256, OPT_HEX, OPT_ENC };
+	enum { OPT_RAW = 256, OPT_HEX, OPT_ENC, OPT_PROGRESS };
 	static const struct option longopts[] = {
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "hex", no_argument, NULL, OPT_HEX },
 		{ "encoding", required_argument, NULL, OPT_ENC },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -350,6 +356,7 @@ static void parse_args(struct send_opts *o, int argc, char **argv)
 		case OPT_RAW: o->raw = 1; break;
 		case OPT_HEX: o->hex = 1; break;
 		case OPT_ENC: o->encoding = optarg; break;
+		case OPT_PROGRESS: o->progress = 1; break;
 		case 'j': o->json = 1; break;
 		}
 	}
