@@ -96,6 +96,12 @@ void nt_progress_sent(unsigned long long sent, void *arg);
 /* Erases a progress line shown, before an error message. */
 void nt_progress_clear(struct nt_progress *np);
 
+/* An option cmd does not take (opt: the letter, or 0 and word the long
+ * option) typed by habit from nc, ping, netstat, tcpdump or ipcalc
+ * (cmd/habits.c): 1 if it is accepted (it changes nothing), 0 if it is
+ * no habit; exits 2 with the nettool spelling otherwise. */
+int nt_habit(const char *cmd, int opt, const char *word);
+
 /* Command entry points, one per file in cmd/. */
 int cmd_ipclass(int argc, char **argv);
 extern const char ipclass_usage[];

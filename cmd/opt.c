@@ -125,6 +125,8 @@ int nt_getopt(int argc, char **argv, const char *shortopts,
 	snprintf(spec, sizeof spec, ":%s", shortopts);
 	opterr = 0;
 	c = getopt_long(argc, argv, spec, longopts, NULL);
+	while (c == '?' && nt_habit(current, optopt, argv[optind - 1]))
+		c = getopt_long(argc, argv, spec, longopts, NULL);
 	if (c == '?') {
 		if (optopt > ' ' && optopt < 0x7f)
 			nt_usage_error("unknown option '-%c' (see 'nettool %s --help')",

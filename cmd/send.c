@@ -28,18 +28,19 @@ const char send_usage[] =
 	"  -w SECS          connect timeout and idle timeout; UDP: wait SECS for replies\n"
 	"  -s ADDR          local address to send from\n"
 	"  -p PORT          local port to send from\n"
+	"  --progress       TCP: bytes sent, rate and time on stderr if a terminal\n"
 	"  --raw            UDP: one datagram per read of stdin, not per line\n"
 	"  --hex            hex-dump what is received\n"
 	"  --encoding ENC   send text converted from UTF-8 to ENC, print replies in UTF-8\n"
-	"  --progress       TCP: bytes sent, rate and time on stderr if a terminal\n"
 	"  -j, --json       connection events as JSON Lines on stderr\n";
 
 struct send_opts {
 	struct sock_spec spec;
-	int newline, quit_at_eof, idle_ms, raw, hex, json, progress;
+	int newline, quit_at_eof, idle_ms, raw, hex, json;
 	const char *encoding;
 	char *message;   /* joined MESSAGE words, or NULL for stdin */
 	size_t msglen;
+	int progress;    /* --progress */
 };
 
 static const struct out_col event_cols[] = {
@@ -329,12 +330,12 @@ static void join_message(struct send_opts *o, int argc, char **argv)
 
 static void parse_args(struct send_opts *o, int argc, char **argv)
 {
-	enum { OPT_RAW = 256, OPT_HEX, OPT_ENC, OPT_PROGRESS };
+	enum { OPT_RAW = 256, OPT_HEX, OPT_ENC };
 	static const struct option longopts[] = {
+		{ "progress", no_argument, NULL, 'P' },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "hex", no_argument, NULL, OPT_HEX },
 		{ "encoding", required_argument, NULL, OPT_ENC },
-		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -353,10 +354,10 @@ static void parse_args(struct send_opts *o, int argc, char **argv)
 		case 'w': o->idle_ms = opt_timeout_ms(optarg); break;
 		case 's': o->spec.src_host = optarg; break;
 		case 'p': o->spec.src_port = opt_port_text(optarg); break;
+		case 'P': o->progress = 1; break;
 		case OPT_RAW: o->raw = 1; break;
 		case OPT_HEX: o->hex = 1; break;
 		case OPT_ENC: o->encoding = optarg; break;
-		case OPT_PROGRESS: o->progress = 1; break;
 		case 'j': o->json = 1; break;
 		}
 	}
