@@ -19,8 +19,7 @@
 #include "repeat.h"
 
 const char send_usage[] =
-	"usage: nettool send [-4] [-6] [-n] [-q] [-w SECS] [-s ADDR] [-p PORT] [--raw] [--hex] [--encoding ENC] [--progress] [-j|--json] [--repeat N] [--keep] tcp|udp HOST PORT [MESSAGE...]
-"
+	"usage: nettool send [-4] [-6] [-n] [-q] [-w SECS] [-s ADDR] [-p PORT] [--raw] [--hex] [--encoding ENC] [--progress] [-j|--json] [--repeat N] [--keep] tcp|udp HOST PORT [MESSAGE...]\n"
 	"\n"
 	"Connects to HOST PORT and sends MESSAGE (words joined by spaces, plus a\n"
 	"newline) or stdin; what the peer sends is written to stdout.\n"
