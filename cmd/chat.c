@@ -1,41 +1,45 @@
 /* chat: two-way UDP messaging, the notes' UDP chat. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <iconv.h>
 #include <netdb.h>
-#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "core/alloc.h"
+#include "core/enc.h"
+#include "core/loop.h"
 #include "core/num.h"
 #include "core/out.h"
+#include "core/term.h"
 #include "net/sock.h"
 
 const char chat_usage[] =
-"usage: nettool chat [-4|-6] [--json] [--encoding ENC] udp LOCALPORT [HOST PORT]\n"
+"usage: nettool chat [-4|-6] [-j|--json] [--encoding ENC] udp LOCALPORT [HOST PORT]\n"
 "\n"
-"  Binds LOCALPORT; each stdin line goes to HOST PORT, or without them to\n"
-"  whoever wrote last; each datagram is printed as '[ADDR:PORT] text'.\n"
+"  Binds LOCALPORT (0: any free port, announced on stderr); each stdin line\n"
+"  goes to HOST PORT, or without them to whoever wrote last; each datagram\n"
+"  is printed as '[ADDR:PORT] text'.\n"
 "  -4, -6            use IPv4 or IPv6 only\n"
-"      --json        one JSON object per received message\n"
+"  -j, --json        one JSON object per received message\n"
 "      --encoding ENC  the peer's text encoding (e.g. GBK); default UTF-8\n";
 
 #define LINE_MAX_BYTES 65507
 
 struct chat {
-	int fd, json, tty;
+	int fd, json, tty, signo;
 	int reply_to_last; /* no HOST PORT: answer whoever wrote last */
-	iconv_t to_peer, from_peer;
+	struct enc *to_peer, *from_peer;
+	char *conv;        /* converted text, ENC_RATIO * 64 KiB + 64 */
 	struct sockaddr_storage dest;
 	socklen_t destlen;
 	struct out *out;
-	char line[LINE_MAX_BYTES + 1]; /* what is typed, not yet sent */
-	size_t len;
+	struct term term;
+	struct term_line ed;
 };
 
 static const struct out_col chat_cols[] = {
@@ -43,91 +47,63 @@ static const struct out_col chat_cols[] = {
 	{ "text", "text", 0, 0 },
 };
 
-static struct termios saved_tio;
-static int tio_saved;
+#define CONV_CAP ((size_t)65536 * ENC_RATIO + 64)
 
-static void restore_terminal(void)
+/* text converted by e into c->conv; its length in *n. */
+static const char *convert(struct chat *c, struct enc *e, const char *text,
+			   size_t *n)
 {
-	if (tio_saved)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	ssize_t k;
+
+	if (!e)
+		return text;
+	k = enc_convert(e, text, *n, c->conv, CONV_CAP);
+	k += enc_convert(e, "", 0, c->conv + k, CONV_CAP - (size_t)k);
+	*n = (size_t)k;
+	return c->conv;
 }
 
-/* Our own line editing, so a message arriving mid-line can be printed
- * above the line being typed and the line drawn again. */
-static int raw_terminal(void)
-{
-	struct termios t;
-
-	if (tcgetattr(STDIN_FILENO, &saved_tio) < 0)
-		return -1;
-	t = saved_tio;
-	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
-	t.c_cc[VMIN] = 1;
-	t.c_cc[VTIME] = 0;
-	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) < 0)
-		return -1;
-	tio_saved = 1;
-	atexit(restore_terminal);
-	return 0;
-}
-
-/* iconv into a new buffer; NULL if the text cannot be converted. */
-static char *convert(iconv_t cd, const char *in, size_t n, size_t *outn)
-{
-	size_t cap = n * 4 + 16, left = cap, inleft = n;
-	char *out = malloc(cap), *o = out, *i = (char *)in;
-
-	if (!out)
-		return NULL;
-	iconv(cd, NULL, NULL, NULL, NULL);
-	if (iconv(cd, &i, &inleft, &o, &left) == (size_t)-1) {
-		free(out);
-		return NULL;
-	}
-	*outn = cap - left;
-	return out;
-}
-
+/* The line being typed, drawn again below a message. */
 static void redraw(struct chat *c)
 {
 	if (c->tty) {
 		fflush(stdout);
-		(void)!write(STDERR_FILENO, c->line, c->len);
+		(void)!write(STDERR_FILENO, c->ed.line, c->ed.len);
 	}
 }
 
 static void print_message(struct chat *c, const struct sockaddr *from,
 			  socklen_t fromlen, const char *text, size_t n)
 {
-	char peer[SOCK_ADDRSTRLEN], *conv = NULL;
-	size_t cn = n;
+	char peer[SOCK_ADDRSTRLEN];
 
 	sock_format_addr(from, fromlen, peer, sizeof peer);
-	if (c->from_peer != (iconv_t)-1 && (conv = convert(c->from_peer, text, n, &cn)))
-		text = conv;
+	text = convert(c, c->from_peer, text, &n);
 	if (c->tty)
 		fputs("\r\033[K", stderr);
 	if (c->json) {
 		out_str(c->out, peer);
-		out_strn(c->out, text, cn);
+		out_strn(c->out, text, n);
 		out_end(c->out);
 	} else {
 		printf("[%s] ", peer);
-		fwrite(text, 1, cn, stdout);
+		fwrite(text, 1, n, stdout);
 		putchar('\n');
 	}
 	fflush(stdout);
-	free(conv);
 	redraw(c);
 }
 
-static void receive_one(struct chat *c)
+static void on_datagram(struct loop *l, int fd, unsigned ev, void *arg)
 {
 	static char buf[65536];
+	struct chat *c = arg;
 	struct sockaddr_storage from;
 	socklen_t fl = sizeof from;
-	ssize_t r = recvfrom(c->fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+	ssize_t r = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
 
+	(void)l;
+	(void)ev;
 	if (r < 0) {
 		if (errno != EINTR && errno != EAGAIN)
 			nt_warn("receive: %s", strerror(errno));
@@ -140,86 +116,96 @@ static void receive_one(struct chat *c)
 	print_message(c, (struct sockaddr *)&from, fl, buf, (size_t)r);
 }
 
+/* An ICMP error for an earlier datagram (nobody at HOST PORT). */
+static void on_socket_error(struct loop *l, int fd, int err, void *arg)
+{
+	(void)l;
+	(void)fd;
+	(void)arg;
+	nt_warn("send: %s", sock_strerror(err));
+}
+
 static void send_line(struct chat *c, const char *s, size_t n)
 {
-	char *conv = NULL;
-	size_t cn = n;
-	socklen_t len = c->destlen;
-
-	if (len == 0) {
+	if (c->destlen == 0) {
 		nt_warn("nobody to reply to yet: no message received (or give HOST PORT)");
 		return;
 	}
-	if (c->to_peer != (iconv_t)-1) {
-		if (!(conv = convert(c->to_peer, s, n, &cn))) {
-			nt_warn("line cannot be converted to the chosen encoding; not sent");
-			return;
-		}
-		s = conv;
-	}
-	if (sendto(c->fd, s, cn, 0, (struct sockaddr *)&c->dest, len) < 0)
+	s = convert(c, c->to_peer, s, &n);
+	if (sendto(c->fd, s, n, 0, (struct sockaddr *)&c->dest, c->destlen) < 0)
 		nt_warn("send: %s", strerror(errno));
-	free(conv);
 }
 
-/* Returns 0 at end of input. */
-static int read_input(struct chat *c)
+/* Feeds typed bytes to the line editor; 0 at end of input. */
+static int take_input(struct chat *c, const char *buf, size_t n)
 {
-	char buf[4096];
-	ssize_t r = read(STDIN_FILENO, buf, sizeof buf), k;
+	char echo[TERM_ECHO_MAX];
+	size_t i, elen;
 
-	if (r < 0)
-		return errno == EINTR || errno == EAGAIN;
-	if (r == 0) {
-		if (c->len)
-			send_line(c, c->line, c->len);
-		return 0;
-	}
-	for (k = 0; k < r; k++) {
-		unsigned char ch = (unsigned char)buf[k];
-		if (ch == '\n' || (c->tty && ch == '\r')) {
-			if (c->tty)
-				fputs("\n", stderr);
-			send_line(c, c->line, c->len);
-			c->len = 0;
-		} else if (c->tty && ch == 4 && c->len == 0) {
+	for (i = 0; i < n; i++) {
+		enum term_event ev = term_line_feed(&c->ed, (unsigned char)buf[i],
+						    echo, &elen);
+		if (c->tty && elen)
+			(void)!write(STDERR_FILENO, echo, elen);
+		if (ev == TERM_EOF)
 			return 0;
-		} else if (c->tty && (ch == 0x7f || ch == 8)) {
-			while (c->len && ((unsigned char)c->line[c->len - 1] & 0xc0) == 0x80)
-				c->len--;
-			if (c->len) {
-				c->len--;
-				fputs("\b \b", stderr);
-			}
-		} else if (c->len < LINE_MAX_BYTES) {
-			c->line[c->len++] = (char)ch;
-			if (c->tty)
-				fputc(ch, stderr);
+		if (ev == TERM_LINE) {
+			send_line(c, c->ed.line, c->ed.len);
+			term_line_clear(&c->ed);
 		}
 	}
 	return 1;
 }
 
-static int chat_loop(struct chat *c)
+static void on_stdin(struct loop *l, int fd, unsigned ev, void *arg)
 {
-	struct pollfd p[2];
+	struct chat *c = arg;
+	char buf[4096];
+	ssize_t r = read(fd, buf, sizeof buf);
 
-	p[0].fd = STDIN_FILENO;
-	p[0].events = POLLIN;
-	p[1].fd = c->fd;
-	p[1].events = POLLIN;
-	for (;;) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			nt_die(EXIT_NO, "poll: %s", strerror(errno));
-		}
-		if (p[1].revents & POLLIN)
-			receive_one(c);
-		if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
-			if (!read_input(c))
-				return EXIT_YES;
+	(void)ev;
+	if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (r <= 0) {
+		if (c->ed.len)
+			send_line(c, c->ed.line, c->ed.len);
+		loop_stop(l);
+		return;
 	}
+	if (!take_input(c, buf, (size_t)r))
+		loop_stop(l);
+}
+
+static void on_signal(struct loop *l, int signo, void *arg)
+{
+	((struct chat *)arg)->signo = signo;
+	loop_stop(l);
+}
+
+static int chat_run(struct chat *c)
+{
+	struct loop *l = loop_new();
+
+	if (!l || loop_signal(l, SIGINT, on_signal, c) < 0 ||
+	    loop_signal(l, SIGTERM, on_signal, c) < 0 ||
+	    loop_signal(l, SIGHUP, on_signal, c) < 0 ||
+	    loop_watch(l, c->fd, LOOP_IN, on_datagram, c) < 0 ||
+	    loop_on_error(l, c->fd, on_socket_error) < 0 ||
+	    loop_watch(l, STDIN_FILENO, LOOP_IN, on_stdin, c) < 0)
+		nt_die(EXIT_NO, "cannot start: %s", strerror(errno));
+	if (loop_run(l) < 0)
+		nt_die(EXIT_NO, "event loop: %s", strerror(errno));
+	term_restore(&c->term);
+	if (c->tty && c->signo)
+		fputs("\n", stderr);
+	loop_free(l);
+	if (c->signo) {
+		/* Ended by a signal, as before, but with the terminal back. */
+		fflush(stdout);
+		signal(c->signo, SIG_DFL);
+		raise(c->signo);
+	}
+	return EXIT_YES;
 }
 
 /* The fixed peer of "chat udp LOCALPORT HOST PORT"; 0 or an EAI_ code. */
@@ -245,53 +231,83 @@ static void open_encoding(struct chat *c, const char *enc)
 {
 	char q[64];
 
-	c->to_peer = c->from_peer = (iconv_t)-1;
 	if (!enc)
 		return;
-	c->to_peer = iconv_open(enc, "UTF-8");
-	c->from_peer = iconv_open("UTF-8", enc);
-	if (c->to_peer == (iconv_t)-1 || c->from_peer == (iconv_t)-1)
+	c->to_peer = enc_open(enc, "UTF-8");
+	c->from_peer = enc_open("UTF-8", enc);
+	if (!c->to_peer || !c->from_peer)
 		nt_usage_error("unknown encoding '%s'", nt_quote(enc, q, sizeof q));
+	c->conv = xmalloc(CONV_CAP);
+}
+
+/* "nettool chat: listening on 0.0.0.0:41234", or a JSON event. */
+static void announce(int fd, int json)
+{
+	static const struct out_col cols[] = {
+		{ "event", "event", 0, 0 }, { "proto", "proto", 0, 0 },
+		{ "local", "local", 0, 0 }, { "port", "port", 0, 0 },
+	};
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char where[SOCK_ADDRSTRLEN];
+	struct out *o;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return;
+	sock_format_addr((struct sockaddr *)&ss, len, where, sizeof where);
+	if (!json) {
+		nt_warn("listening on %s", where);
+		return;
+	}
+	o = out_open(stderr, OUT_JSON, cols, 4);
+	out_str(o, "listening");
+	out_str(o, "udp");
+	out_str(o, where);
+	out_int(o, sock_addr_port((struct sockaddr *)&ss));
+	out_end(o);
+	out_close(o);
+}
+
+static void parse_args(struct chat *c, int argc, char **argv, char ***ops,
+		       int *nops, int *family, const char **enc)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "encoding", required_argument, NULL, 'E' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	while ((opt = nt_getopt(argc, argv, "46j", longopts)) != -1) {
+		switch (opt) {
+		case '4': *family = AF_INET; break;
+		case '6': *family = AF_INET6; break;
+		case 'j': c->json = 1; break;
+		case 'E': *enc = optarg; break;
+		}
+	}
+	*ops = argv + optind;
+	*nops = argc - optind;
+	if (*nops < 1 || strcmp((*ops)[0], "udp") != 0 || (*nops != 2 && *nops != 4))
+		nt_usage_error("needs 'udp LOCALPORT [HOST PORT]' (see 'nettool chat --help')");
+	opt_port((*ops)[1], 0);
+	if (*nops == 4)
+		opt_port((*ops)[3], 1);
 }
 
 int cmd_chat(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "encoding", required_argument, NULL, 'E' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static struct chat c;
 	const char *enc = NULL;
-	char q[128];
-	int opt, family = AF_UNSPEC, port, err;
-	char **a;
+	char q[128], **a;
+	int family = AF_UNSPEC, n, err;
 
-	while ((opt = nt_getopt(argc, argv, "46", longopts)) != -1) {
-		switch (opt) {
-		case '4': family = AF_INET; break;
-		case '6': family = AF_INET6; break;
-		case 'J': c.json = 1; break;
-		case 'E': enc = optarg; break;
-		}
-	}
-	a = argv + optind;
-	argc -= optind;
-	if (argc < 1 || strcmp(a[0], "udp") != 0)
-		nt_usage_error("needs 'udp LOCALPORT [HOST PORT]' (see 'nettool chat --help')");
-	if (argc != 2 && argc != 4)
-		nt_usage_error("needs 'udp LOCALPORT [HOST PORT]' (see 'nettool chat --help')");
-	if (num_parse_port(a[1], 0, &port) != NUM_OK)
-		nt_usage_error("port '%s' %s (0-65535)", nt_quote(a[1], q, sizeof q),
-			       num_strerror(num_parse_port(a[1], 0, &port)));
-	if (argc == 4 && num_parse_port(a[3], 1, &port) != NUM_OK)
-		nt_usage_error("port '%s' %s (1-65535)", nt_quote(a[3], q, sizeof q),
-			       num_strerror(num_parse_port(a[3], 1, &port)));
+	parse_args(&c, argc, argv, &a, &n, &family, &enc);
 	open_encoding(&c, enc);
-	if (argc == 4 && (err = resolve_peer(a[2], a[3], family, &c)) != 0)
+	if (n == 4 && (err = resolve_peer(a[2], a[3], family, &c)) != 0)
 		nt_usage_error("cannot resolve '%s': %s", nt_quote(a[2], q, sizeof q),
 			       gai_strerror(err));
-	if (argc == 4 && family == AF_UNSPEC)
+	if (n == 4 && family == AF_UNSPEC)
 		family = c.dest.ss_family;
 	c.fd = sock_listen(&(struct sock_spec){ .proto = SOCK_PROTO_UDP,
 			   .family = family, .port = a[1], .timeout_ms = -1 },
@@ -299,9 +315,12 @@ int cmd_chat(int argc, char **argv)
 	if (c.fd < 0)
 		nt_die(EXIT_NO, "cannot bind udp port '%s': %s", nt_quote(a[1], q, sizeof q),
 		       sock_strerror(err));
-	c.reply_to_last = argc == 2;
+	announce(c.fd, c.json);
+	c.reply_to_last = n == 2;
 	if (c.json)
 		c.out = out_open(stdout, OUT_JSON, chat_cols, 2);
-	c.tty = isatty(STDIN_FILENO) && isatty(STDERR_FILENO) && raw_terminal() == 0;
-	return chat_loop(&c);
+	c.tty = isatty(STDIN_FILENO) && isatty(STDERR_FILENO) &&
+		term_raw(&c.term, STDIN_FILENO) == 0;
+	term_line_init(&c.ed, LINE_MAX_BYTES, c.tty);
+	return chat_run(&c);
 }

@@ -7,60 +7,43 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
-#include "net/fileproto.h"
 #include "core/io.h"
 #include "core/loop.h"
-#include "core/num.h"
 #include "core/out.h"
+#include "net/fileproto.h"
+#include "net/fileserve.h"
 #include "net/sock.h"
 
 const char file_usage[] =
-"usage: nettool file serve [-4|-6] [--json] [-d DIR] PORT\n"
+"usage: nettool file serve [-4|-6] [-j|--json] [-d DIR] [--timeout SECS] [--max-clients N] PORT\n"
 "       nettool file get [-4|-6] [-o PATH] [-f] HOST PORT NAME\n"
 "\n"
-"  serve   send files from DIR (default .) to clients that name them\n"
+"  serve   send files from DIR (default .) to clients that name them;\n"
+"          PORT 0 takes any free port; the address is announced on stderr\n"
 "  get     download NAME from HOST PORT into PATH (default: its last part)\n"
 "  -d, --dir DIR     the directory served; nothing outside it is sent\n"
+"      --timeout SECS  serve: drop a client that stops reading (default 60)\n"
+"      --max-clients N serve: at most N clients at once (default 1000)\n"
 "  -o, --output PATH where get writes (atomically)\n"
 "  -f, --force       replace an existing output file\n"
 "  -4, -6            use IPv4 or IPv6 only\n"
-"      --json        serve: one JSON object per request on stdout\n";
-
-enum { NAME_PAUSE_MS = 300, NAME_TIMEOUT_MS = 10000, MAX_CLIENTS = 1000 };
-#define SEND_CHUNK (4u << 20)
+"  -j, --json        serve: one JSON object per request on stdout\n";
 
 struct options {
-	int family, json, force;
+	int family, json, force, idle_ms;
+	long max_clients;
 	const char *dir, *output;
 };
 
 /* ---- serve ---------------------------------------------------------- */
 
-struct server;
-
-struct client {
-	struct server *s;
-	int fd, file, timer;
-	off_t off, size;
-	long long start;
-	size_t len;
-	char peer[SOCK_ADDRSTRLEN];
-	char name[FP_NAME_MAX + 1];
-	char buf[FP_NAME_MAX + 2];
-};
-
-struct server {
-	struct loop *l;
-	int lfd, dirfd, json;
-	struct out *log;
-	size_t n; /* clients connected */
-};
-
 static const struct out_col log_cols[] = {
+	{ "event", "event", 0, 0 },
+	{ "local", "local", 0, 0 },
+	{ "port", "port", 0, 0 },
 	{ "peer", "peer", 0, 0 },
 	{ "name", "name", 0, 0 },
 	{ "status", "status", 0, 0 },
@@ -69,260 +52,106 @@ static const struct out_col log_cols[] = {
 	{ "seconds", "seconds", 0, 0 },
 };
 
-static void log_request(struct client *c, const char *status, const char *reason)
+static const char *const status_words[] = {
+	[FS_SENT] = "sent", [FS_REFUSED] = "refused", [FS_ERROR] = "error",
+};
+
+static void log_request(const struct fs_report *r, void *arg)
 {
-	struct server *s = c->s;
-	double secs = (double)(loop_now_ms() - c->start) / 1000.0;
+	struct out *log = arg;
+	double secs = (double)r->ms / 1000.0;
 	char q[160];
 
-	if (s->json) {
-		out_str(s->log, c->peer);
-		if (c->name[0])
-			out_str(s->log, c->name);
-		else
-			out_skip(s->log);
-		out_str(s->log, status);
-		if (reason)
-			out_str(s->log, reason);
-		else
-			out_skip(s->log);
-		out_int(s->log, (long long)c->off);
-		out_real(s->log, secs, 3);
-		out_end(s->log);
+	if (log) {
+		out_str(out_key(log, "peer"), r->peer);
+		if (r->name[0])
+			out_str(out_key(log, "name"), r->name);
+		out_str(out_key(log, "status"), status_words[r->status]);
+		if (r->reason)
+			out_str(out_key(log, "reason"), r->reason);
+		out_int(out_key(log, "bytes"), r->bytes);
+		out_real(out_key(log, "seconds"), secs, 3);
+		out_end(log);
 		fflush(stdout);
 		return;
 	}
 	fprintf(stderr, "nettool file: %s '%s' %s%s%s, %lld bytes in %.3f s\n",
-		c->peer, nt_quote(c->name, q, sizeof q), status,
-		reason ? ": " : "", reason ? reason : "", (long long)c->off, secs);
+		r->peer, nt_quote(r->name, q, sizeof q), status_words[r->status],
+		r->reason ? ": " : "", r->reason ? r->reason : "", r->bytes, secs);
 }
 
-/* closing with SO_LINGER 0 sends a reset, so a client can tell an
- * aborted transfer from a finished one; a crash of this process aborts
- * the same way because the option is set while sending. */
-static void set_abortive(int fd, int on)
+/* Once per pause: the listener waits until a descriptor frees. */
+static void on_accept_pause(int err, void *arg)
 {
-	struct linger l = { on, 0 };
-	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+	(void)arg;
+	nt_warn("cannot accept: %s; new clients wait", strerror(err));
 }
 
-static void drop_client(struct client *c)
+/* "nettool file: listening on 0.0.0.0:41234"; with --json the event goes
+ * to stderr, the requests' log stays on stdout. */
+static void announce(int lfd, int json)
 {
-	struct server *s = c->s;
-
-	loop_unwatch(s->l, c->fd);
-	loop_timer_cancel(s->l, c->timer);
-	close(c->fd);
-	if (c->file >= 0)
-		close(c->file);
-	free(c);
-	if (s->n-- == MAX_CLIENTS)
-		loop_events(s->l, s->lfd, LOOP_IN); /* room again */
-}
-
-static void finish(struct client *c, const char *status, const char *reason)
-{
-	log_request(c, status, reason);
-	drop_client(c);
-}
-
-static void send_more(struct client *c)
-{
-	off_t left = c->size - c->off;
-	ssize_t w;
-
-	if (left > 0) {
-		w = io_sendfile(c->fd, c->file, &c->off,
-				  left > SEND_CHUNK ? SEND_CHUNK : (size_t)left);
-		if (w < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (w <= 0) {
-			/* still abortive: the client sees a reset */
-			finish(c, "error", w < 0 ? strerror(errno) : "file shrank");
-			return;
-		}
-		if (c->off < c->size)
-			return;
-	}
-	set_abortive(c->fd, 0);
-	finish(c, "sent", NULL);
-}
-
-static void on_sendable(struct loop *l, int fd, unsigned ev, void *arg)
-{
-	(void)l, (void)fd, (void)ev;
-	send_more(arg);
-}
-
-static void start_sending(struct client *c)
-{
-	enum fp_open_err why;
-	struct stat st;
-
-	loop_timer_cancel(c->s->l, c->timer);
-	c->file = fp_open_beneath(c->s->dirfd, c->name, FP_RESOLVE_AUTO, &st, &why);
-	if (c->file < 0) {
-		finish(c, "refused", why == FPO_SYSTEM ? strerror(errno)
-		       : fp_open_strerror(why));
-		return;
-	}
-	c->size = st.st_size;
-	set_abortive(c->fd, 1);
-	if (loop_watch(c->s->l, c->fd, LOOP_OUT, on_sendable, c) < 0)
-		finish(c, "error", strerror(errno));
-}
-
-static void parse_name(struct client *c, int at_end)
-{
-	enum fp_name_err err;
-	enum fp_parse r = fp_parse_request(c->buf, c->len, at_end, c->name, &err);
-
-	if (r == FP_MORE)
-		return;
-	if (r == FP_BAD) {
-		c->name[0] = '\0';
-		if (c->len && err != FPN_TOO_LONG) {
-			size_t n = c->len < 120 ? c->len : 120;
-			memcpy(c->name, c->buf, n);
-			c->name[n] = '\0';
-		}
-		finish(c, "refused", fp_name_strerror(err));
-		return;
-	}
-	start_sending(c);
-}
-
-/* The notes' client neither half-closes nor ends the name with a newline:
- * a short pause after its first bytes ends the name. */
-static void on_name_pause(struct loop *l, void *arg)
-{
-	struct client *c = arg;
-
-	(void)l;
-	c->timer = 0;
-	parse_name(c, 1);
-}
-
-static void on_name_timeout(struct loop *l, void *arg)
-{
-	struct client *c = arg;
-
-	(void)l;
-	c->timer = 0;
-	finish(c, "refused", "no name sent");
-}
-
-static void on_name_bytes(struct loop *l, int fd, unsigned ev, void *arg)
-{
-	struct client *c = arg;
-	ssize_t got = read(fd, c->buf + c->len, sizeof c->buf - 1 - c->len);
-
-	(void)ev;
-	if (got < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			finish(c, "error", strerror(errno));
-		return;
-	}
-	if (got > 0 && c->len == 0) {
-		loop_timer_cancel(l, c->timer);
-		c->timer = loop_timer(l, NAME_PAUSE_MS, on_name_pause, c);
-	}
-	c->len += (size_t)got;
-	parse_name(c, got == 0);
-}
-
-static void add_client(struct server *s, int fd, const struct sockaddr_storage *ss,
-		       socklen_t sl)
-{
-	struct client *c = calloc(1, sizeof *c);
-
-	if (!c || loop_watch(s->l, fd, LOOP_IN, on_name_bytes, c) < 0) {
-		nt_warn("cannot take a client: %s", strerror(c ? errno : ENOMEM));
-		free(c);
-		close(fd);
-		return;
-	}
-	c->s = s;
-	c->fd = fd;
-	c->file = -1;
-	c->start = loop_now_ms();
-	sock_format_addr((const struct sockaddr *)ss, sl, c->peer, sizeof c->peer);
-	c->timer = loop_timer(s->l, NAME_TIMEOUT_MS, on_name_timeout, c);
-	if (++s->n == MAX_CLIENTS)
-		loop_events(s->l, s->lfd, 0); /* the backlog waits */
-}
-
-static void on_accept(struct loop *l, int lfd, unsigned ev, void *arg)
-{
-	struct server *s = arg;
 	struct sockaddr_storage ss;
-	socklen_t sl;
-	int fd;
+	socklen_t len = sizeof ss;
+	char where[SOCK_ADDRSTRLEN];
+	struct out *o;
 
-	(void)l, (void)ev;
-	while (s->n < MAX_CLIENTS) {
-		fd = sock_accept(lfd, &ss, &sl);
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-			    errno != ECONNABORTED)
-				nt_warn("accept: %s", strerror(errno));
-			return;
-		}
-		add_client(s, fd, &ss, sl);
+	if (getsockname(lfd, (struct sockaddr *)&ss, &len) < 0)
+		return;
+	sock_format_addr((struct sockaddr *)&ss, len, where, sizeof where);
+	if (!json) {
+		nt_warn("listening on %s", where);
+		return;
 	}
+	o = out_open(stderr, OUT_JSON, log_cols, sizeof log_cols / sizeof log_cols[0]);
+	out_str(out_key(o, "event"), "listening");
+	out_str(out_key(o, "local"), where);
+	out_int(out_key(o, "port"), sock_addr_port((struct sockaddr *)&ss));
+	out_end(o);
+	out_close(o);
 }
 
 static int file_serve(const struct options *o, char **args, int nargs)
 {
-	struct server s;
+	struct fs_opts fo = { .max_clients = (size_t)o->max_clients,
+			      .idle_ms = o->idle_ms, .on_report = log_request,
+			      .on_pause = on_accept_pause };
+	struct fileserve *fs;
+	struct loop *l;
 	char q[128];
-	int err, port;
+	int err, lfd, port;
 
 	if (nargs != 1)
 		nt_usage_error("serve needs PORT (see 'nettool file --help')");
-	if (num_parse_port(args[0], 0, &port) != NUM_OK)
-		nt_usage_error("port '%s' %s (0-65535)", nt_quote(args[0], q, sizeof q),
-			       num_strerror(num_parse_port(args[0], 0, &port)));
-	memset(&s, 0, sizeof s);
-	s.json = o->json;
-	s.dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s.dirfd < 0)
+	port = opt_port(args[0], 0);
+	fo.dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fo.dirfd < 0)
 		nt_usage_error("cannot use directory '%s': %s",
 			       nt_quote(o->dir, q, sizeof q), strerror(errno));
-	s.lfd = sock_listen(&(struct sock_spec){ .proto = SOCK_PROTO_TCP,
-			    .family = o->family, .port = args[0], .timeout_ms = -1 },
-			    128, &err, NULL, NULL);
-	if (s.lfd < 0)
+	sock_raise_nofile();
+	lfd = sock_listen(&(struct sock_spec){ .proto = SOCK_PROTO_TCP,
+			  .family = o->family, .port = args[0], .timeout_ms = -1 },
+			  4096, &err, NULL, NULL);
+	if (lfd < 0)
 		nt_die(EXIT_NO, "cannot listen on port %d: %s", port, sock_strerror(err));
-	if (s.json)
-		s.log = out_open(stdout, OUT_JSON, log_cols, sizeof log_cols / sizeof log_cols[0]);
-	s.l = loop_new();
-	if (!s.l || loop_watch(s.l, s.lfd, LOOP_IN, on_accept, &s) < 0)
+	announce(lfd, o->json);
+	if (o->json)
+		fo.arg = out_open(stdout, OUT_JSON, log_cols + 3, 6);
+	l = loop_new();
+	if (!l || !(fs = fileserve_new(l, lfd, &fo)))
 		nt_die(EXIT_NO, "cannot start the event loop: %s", strerror(errno));
-	if (loop_run(s.l) < 0)
+	if (loop_run(l) < 0)
 		nt_die(EXIT_NO, "event loop: %s", strerror(errno));
+	fileserve_free(fs);
+	loop_free(l);
+	if (fo.arg)
+		out_close(fo.arg);
+	close(lfd);
+	close(fo.dirfd);
 	return EXIT_YES;
 }
 
 /* ---- get ------------------------------------------------------------ */
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	interrupted = sig;
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal; /* no SA_RESTART: read returns EINTR */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
 
 static const char *default_output(const char *name)
 {
@@ -336,42 +165,6 @@ static const char *default_output(const char *name)
 	return base;
 }
 
-static void show_progress(long long bytes, long long start, int final)
-{
-	double secs = (double)(loop_now_ms() - start) / 1000.0;
-	double rate = secs > 0 ? (double)bytes / secs / 1e6 : 0;
-
-	fprintf(stderr, "\r%lld bytes  %.1f MB/s  %.1f s%s", bytes, rate, secs,
-		final ? "\n" : "   ");
-}
-
-/* Reads until the server closes. Returns bytes, or -1 with *what set. */
-static long long receive_into(int fd, struct fp_sink *sink, const char **what,
-			      int progress)
-{
-	long long total = 0, start = loop_now_ms(), shown = start;
-	int write_failed;
-
-	for (;;) {
-		long r = fp_sink_receive(sink, fd, &write_failed);
-		if (r == 0)
-			return total;
-		if (r < 0) {
-			if (write_failed)
-				*what = "write";
-			else if (errno == EINTR && !interrupted)
-				continue;
-			else
-				*what = interrupted ? "interrupted" : "receive";
-			return -1 - total;
-		}
-		total += r;
-		if (progress && loop_now_ms() - shown >= 500) {
-			shown = loop_now_ms();
-			show_progress(total, start, 0);
-		}
-	}
-}
 
 static int send_name(int fd, const char *name)
 {
@@ -382,23 +175,143 @@ static int send_name(int fd, const char *name)
 	return shutdown(fd, SHUT_WR);
 }
 
+static void show_progress(long long bytes, long long start, int final)
+{
+	double secs = (double)(loop_now_ms() - start) / 1000.0;
+	double rate = secs > 0 ? (double)bytes / secs / 1e6 : 0;
+
+	fprintf(stderr, "\r%lld bytes  %.1f MB/s  %.1f s%s", bytes, rate, secs,
+		final ? "\n" : "   ");
+}
+
+/* A download on the loop: how it ended, and what it got. */
+enum get_end { GET_DONE, GET_READ_ERR, GET_WRITE_ERR, GET_INTERRUPTED };
+
+struct download {
+	struct fp_sink *sink;
+	enum get_end end;
+	int err;
+	int progress;
+	long long total, start, shown;
+};
+
+static void download_stop(struct loop *l, struct download *d, enum get_end end,
+			  int err)
+{
+	d->end = end;
+	d->err = err;
+	loop_stop(l);
+}
+
+static void on_data(struct loop *l, int fd, unsigned ev, void *arg)
+{
+	struct download *d = arg;
+	int write_failed, i;
+	long r;
+
+	(void)ev;
+	for (i = 0; i < 16; i++) {
+		r = fp_sink_receive(d->sink, fd, &write_failed);
+		if (r == 0) {
+			download_stop(l, d, GET_DONE, 0);
+			return;
+		}
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				download_stop(l, d, write_failed ? GET_WRITE_ERR
+					      : GET_READ_ERR, errno);
+			return;
+		}
+		d->total += r;
+	}
+	if (d->progress && loop_now_ms() - d->shown >= 500) {
+		d->shown = loop_now_ms();
+		show_progress(d->total, d->start, 0);
+	}
+}
+
+static void on_data_error(struct loop *l, int fd, int err, void *arg)
+{
+	(void)fd;
+	download_stop(l, arg, GET_READ_ERR, err);
+}
+
+static void on_get_signal(struct loop *l, int signo, void *arg)
+{
+	(void)signo;
+	download_stop(l, arg, GET_INTERRUPTED, EINTR);
+}
+
+/* Reads until the server closes, into d->sink; d->end says how it went. */
+static void receive_into(int fd, struct download *d)
+{
+	struct loop *l = loop_new();
+
+	d->start = d->shown = loop_now_ms();
+	if (!l || sock_set_nonblock(fd, 1) < 0 ||
+	    loop_signal(l, SIGINT, on_get_signal, d) < 0 ||
+	    loop_signal(l, SIGTERM, on_get_signal, d) < 0 ||
+	    loop_signal(l, SIGHUP, on_get_signal, d) < 0 ||
+	    loop_watch(l, fd, LOOP_IN, on_data, d) < 0 ||
+	    loop_on_error(l, fd, on_data_error) < 0 || loop_run(l) < 0)
+		download_stop(l, d, GET_READ_ERR, errno);
+	loop_free(l);
+}
+
+/* Says why a download failed, after removing what it wrote. */
+static noreturn void download_failed(struct download *d, const char *target)
+{
+	char q[128];
+
+	fp_sink_abort(d->sink);
+	if (d->total == 0 && d->err == ECONNRESET)
+		nt_die(EXIT_NO, "no such file on server (or refused)");
+	if (d->end == GET_WRITE_ERR)
+		nt_die(EXIT_NO, "cannot write '%s': %s; nothing saved",
+		       nt_quote(target, q, sizeof q), strerror(d->err));
+	if (d->end == GET_INTERRUPTED)
+		nt_die(EXIT_NO, "interrupted after %lld bytes; nothing saved", d->total);
+	nt_die(EXIT_NO, "transfer failed after %lld bytes: %s; nothing saved",
+	       d->total, strerror(d->err));
+}
+
+static int connect_for(const struct options *o, char **args, int port,
+		       struct fp_sink *sink)
+{
+	char q[128];
+	int fd, err;
+
+	fd = sock_connect(&(struct sock_spec){ .proto = SOCK_PROTO_TCP,
+			  .family = o->family, .host = args[0], .port = args[1],
+			  .timeout_ms = -1 }, &err, NULL, NULL);
+	if (fd < 0) {
+		fp_sink_abort(sink);
+		nt_die(EXIT_NO, "cannot connect to '%s' port %d: %s",
+		       nt_quote(args[0], q, sizeof q), port, sock_strerror(err));
+	}
+	if (send_name(fd, args[2]) < 0) {
+		fp_sink_abort(sink);
+		nt_die(EXIT_NO, "cannot send the name: %s", strerror(errno));
+	}
+	return fd;
+}
+
 static int file_get(const struct options *o, char **args, int nargs)
 {
-	const char *target, *what = NULL;
+	const char *target;
 	struct fp_sink sink;
-	long long got, start;
-	int fd, err, port, progress = isatty(STDERR_FILENO);
+	struct download d = { .sink = &sink, .progress = isatty(STDERR_FILENO) };
 	char q[128];
+	int fd, port;
 
 	if (nargs != 3)
 		nt_usage_error("get needs HOST PORT NAME (see 'nettool file --help')");
-	if (num_parse_port(args[1], 1, &port) != NUM_OK)
-		nt_usage_error("port '%s' %s (1-65535)", nt_quote(args[1], q, sizeof q),
-			       num_strerror(num_parse_port(args[1], 1, &port)));
+	port = opt_port(args[1], 1);
 	if (!args[2][0])
 		nt_usage_error("empty file name");
 	target = o->output ? o->output : default_output(args[2]);
-	catch_signals();
 	if (fp_sink_open(&sink, target, o->force) < 0) {
 		if (errno == EEXIST)
 			nt_die(EXIT_NO, "'%s' exists (use -f to replace it)",
@@ -406,35 +319,12 @@ static int file_get(const struct options *o, char **args, int nargs)
 		nt_die(EXIT_NO, "cannot write '%s': %s", nt_quote(target, q, sizeof q),
 		       strerror(errno));
 	}
-	fd = sock_connect(&(struct sock_spec){ .proto = SOCK_PROTO_TCP,
-			  .family = o->family, .host = args[0], .port = args[1],
-			  .timeout_ms = -1 }, &err, NULL, NULL);
-	if (fd < 0) {
-		fp_sink_abort(&sink);
-		nt_die(EXIT_NO, "cannot connect to '%s' port %d: %s",
-		       nt_quote(args[0], q, sizeof q), port, sock_strerror(err));
-	}
-	start = loop_now_ms();
-	if (send_name(fd, args[2]) < 0) {
-		fp_sink_abort(&sink);
-		nt_die(EXIT_NO, "cannot send the name: %s", strerror(errno));
-	}
-	got = receive_into(fd, &sink, &what, progress);
-	if (got < 0) {
-		int e = errno;
-		fp_sink_abort(&sink);
-		if (got == -1 && e == ECONNRESET)
-			nt_die(EXIT_NO, "no such file on server (or refused)");
-		if (strcmp(what, "write") == 0)
-			nt_die(EXIT_NO, "cannot write '%s': %s; nothing saved",
-			       nt_quote(target, q, sizeof q), strerror(e));
-		if (strcmp(what, "interrupted") == 0)
-			nt_die(EXIT_NO, "interrupted after %lld bytes; nothing saved", -1 - got);
-		nt_die(EXIT_NO, "transfer failed after %lld bytes: %s; nothing saved",
-		       -1 - got, strerror(e));
-	}
+	fd = connect_for(o, args, port, &sink);
+	receive_into(fd, &d);
 	close(fd);
-	if (got == 0) {
+	if (d.end != GET_DONE)
+		download_failed(&d, target);
+	if (d.total == 0) {
 		fp_sink_abort(&sink);
 		nt_die(EXIT_NO, "no such file on server (or refused)");
 	}
@@ -444,9 +334,9 @@ static int file_get(const struct options *o, char **args, int nargs)
 		nt_die(EXIT_NO, "cannot save '%s': %s", nt_quote(target, q, sizeof q),
 		       e == EEXIST ? "it appeared meanwhile (use -f)" : strerror(e));
 	}
-	if (progress) {
+	if (d.progress) {
 		fprintf(stderr, "\r");
-		show_progress(got, start, 1);
+		show_progress(d.total, d.start, 1);
 	}
 	return EXIT_YES;
 }
@@ -457,21 +347,25 @@ int cmd_file(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'J' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "max-clients", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct options o = { AF_UNSPEC, 0, 0, ".", NULL };
+	struct options o = { .family = AF_UNSPEC, .dir = ".", .idle_ms = 60000 };
 	char q[128];
 	int c;
 
-	while ((c = nt_getopt(argc, argv, "46d:o:f", longopts)) != -1) {
+	while ((c = nt_getopt(argc, argv, "46d:o:fj", longopts)) != -1) {
 		switch (c) {
 		case '4': o.family = AF_INET; break;
 		case '6': o.family = AF_INET6; break;
 		case 'd': o.dir = optarg; break;
 		case 'o': o.output = optarg; break;
 		case 'f': o.force = 1; break;
-		case 'J': o.json = 1; break;
+		case 'j': o.json = 1; break;
+		case 'T': o.idle_ms = opt_timeout_ms(optarg); break;
+		case 'M': o.max_clients = opt_count("max-clients", optarg, 1, 1000000); break;
 		}
 	}
 	if (optind >= argc)

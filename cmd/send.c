@@ -1,7 +1,6 @@
 /* nettool send: a TCP or UDP client (netcat's connect mode). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,14 +9,16 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "core/io.h"
+#include "core/alloc.h"
 #include "core/enc.h"
+#include "core/io.h"
 #include "core/loop.h"
-#include "net/sock.h"
 #include "core/out.h"
+#include "net/duplex.h"
+#include "net/sock.h"
 
 const char send_usage[] =
-	"usage: nettool send [-4] [-6] [-n] [-q] [-w SECS] [-s ADDR] [-p PORT] [--raw] [--hex] [--encoding ENC] [--json] tcp|udp HOST PORT [MESSAGE...]\n"
+	"usage: nettool send [-4] [-6] [-n] [-q] [-w SECS] [-s ADDR] [-p PORT] [--raw] [--hex] [--encoding ENC] [-j|--json] tcp|udp HOST PORT [MESSAGE...]\n"
 	"\n"
 	"Connects to HOST PORT and sends MESSAGE (words joined by spaces, plus a\n"
 	"newline) or stdin; what the peer sends is written to stdout.\n"
@@ -30,7 +31,7 @@ const char send_usage[] =
 	"  --raw            UDP: one datagram per read of stdin, not per line\n"
 	"  --hex            hex-dump what is received\n"
 	"  --encoding ENC   send text converted from UTF-8 to ENC, print replies in UTF-8\n"
-	"  --json           connection events as JSON Lines on stderr\n";
+	"  -j, --json       connection events as JSON Lines on stderr\n";
 
 struct send_opts {
 	struct sock_spec spec;
@@ -40,130 +41,51 @@ struct send_opts {
 	size_t msglen;
 };
 
-struct tcp_session {
-	struct loop *l;
-	int sock, sock_in;           /* sock_in: a dup for the reading pump */
-	struct pump *up, *down;      /* stdin->sock, sock->stdout */
-	int idle_ms, timer, quit_at_eof;
-	int up_done;                 /* all of stdin was sent */
-	int cut_short;               /* the peer closed before that */
-	int status;
-	const char *why;             /* message when status != 0; the
-					peer's address follows it */
-	int why_local;               /* ... unless about stdin/stdout */
-	int err;
-	struct enc_filter fup, fdown;
+static const struct out_col event_cols[] = {
+	{ "event", "event", 0, 0 },
+	{ "proto", "proto", 0, 0 },
+	{ "peer", "peer", 0, 0 },
+	{ "bytes_sent", "bytes_sent", 0, 0 },
+	{ "bytes_received", "bytes_received", 0, 0 },
 };
 
 static void json_event(const struct send_opts *o, const char *event,
 		       const char *peer, unsigned long long sent,
 		       unsigned long long received)
 {
+	struct out *out;
+
 	if (!o->json)
 		return;
-	fprintf(stderr, "{\"event\":\"%s\",\"proto\":\"%s\",\"peer\":\"", event,
-		o->spec.proto == SOCK_PROTO_TCP ? "tcp" : "udp");
-	out_json_escape(stderr, peer, strlen(peer));
-	fprintf(stderr, "\",\"bytes_sent\":%llu,\"bytes_received\":%llu}\n",
-		sent, received);
+	out = out_open(stderr, OUT_JSON, event_cols, 5);
+	out_str(out_key(out, "event"), event);
+	out_str(out_key(out, "proto"), o->spec.proto == SOCK_PROTO_TCP ? "tcp" : "udp");
+	out_str(out_key(out, "peer"), peer);
+	out_uint(out_key(out, "bytes_sent"), sent);
+	out_uint(out_key(out, "bytes_received"), received);
+	out_end(out);
+	out_close(out);
 }
 
-static void on_idle(struct loop *l, void *arg)
+/* Ends the process by the signal that stopped it, as if it had not been
+ * caught, once the descriptors are back as they were. */
+static noreturn void die_by(int signo)
 {
-	struct tcp_session *t = arg;
-
-	t->timer = 0;
-	t->status = EXIT_NO;
-	t->why = "idle timeout on";
-	t->err = ETIMEDOUT;
-	loop_stop(l);
+	fflush(stdout);
+	signal(signo, SIG_DFL);
+	raise(signo);
+	_exit(128 + signo);
 }
 
-static void rearm(struct tcp_session *t)
-{
-	if (t->idle_ms <= 0)
-		return;
-	if (t->timer)
-		loop_timer_cancel(t->l, t->timer);
-	t->timer = loop_timer(t->l, t->idle_ms, on_idle, t);
-}
-
-static void on_progress(struct pump *p, void *arg)
-{
-	(void)p;
-	rearm(arg);
-}
-
-static void fail(struct tcp_session *t, const char *why, int err, int local)
-{
-	if (t->status == 0) {
-		t->status = EXIT_NO;
-		t->why = why;
-		t->why_local = local;
-		t->err = err;
-	}
-	loop_stop(t->l);
-}
-
-static void up_end(struct pump *p, enum pump_end how, int err, void *arg)
-{
-	struct tcp_session *t = arg;
-
-	(void)p;
-	if (how == PUMP_READ_ERR) {
-		fail(t, "reading stdin", err, 1);
-		return;
-	}
-	if (how == PUMP_WRITE_ERR) {
-		fail(t, "sending to", err, 0);
-		return;
-	}
-	t->up_done = 1;
-	/* End of input: half-close so the peer sees EOF and can answer. */
-	if (shutdown(t->sock, SHUT_WR) < 0 && errno != ENOTCONN) {
-		fail(t, "shutting down the connection to", errno, 0);
-		return;
-	}
-	if (t->quit_at_eof)
-		loop_stop(t->l);
-}
-
-static void down_end(struct pump *p, enum pump_end how, int err, void *arg)
-{
-	struct tcp_session *t = arg;
-
-	(void)p;
-	if (how == PUMP_READ_ERR) {
-		fail(t, "receiving from", err, 0);
-		return;
-	}
-	if (how == PUMP_WRITE_ERR) {
-		if (err == EPIPE) { /* the reader of stdout left: end quietly */
-			loop_stop(t->l);
-			return;
-		}
-		fail(t, "writing stdout", err, 1);
-		return;
-	}
-	/* The peer closed. Input still to come from a pipe or file would be
-	 * lost (a killed listener looks just like this), so that is a
-	 * failure; at a terminal it is just the end of the session. */
-	if (t->up && !t->up_done && !isatty(STDIN_FILENO)) {
-		t->status = EXIT_NO;
-		t->cut_short = 1;
-	}
-	loop_stop(t->l);
-}
-
-static int setup_filters(struct tcp_session *t, const struct send_opts *o)
+static void setup_filters(const struct send_opts *o, struct enc_filter *up,
+			  struct enc_filter *down)
 {
 	char q[64];
 
-	if (enc_filter_init(&t->fup, o->encoding, o->encoding ? "UTF-8" : NULL, 0) < 0 ||
-	    enc_filter_init(&t->fdown, o->encoding ? "UTF-8" : NULL, o->encoding, o->hex) < 0)
+	if (enc_filter_init(up, o->encoding, o->encoding ? "UTF-8" : NULL, 0) < 0 ||
+	    enc_filter_init(down, o->encoding ? "UTF-8" : NULL, o->encoding, o->hex) < 0)
 		nt_usage_error("unknown encoding '%s'",
 			       nt_quote(o->encoding ? o->encoding : "", q, sizeof q));
-	return 0;
 }
 
 static int send_message_blocking(int fd, const struct send_opts *o,
@@ -176,9 +98,7 @@ static int send_message_blocking(int fd, const struct send_opts *o,
 	if (f->enc) {
 		size_t cap = n * ENC_RATIO + 64;
 		ssize_t k, k2;
-		buf = malloc(cap);
-		if (!buf)
-			return -1;
+		buf = xmalloc(cap);
 		k = enc_convert(f->enc, o->message, n, buf, cap);
 		k2 = enc_convert(f->enc, "", 0, buf + k, cap - (size_t)k);
 		n = (size_t)(k + k2);
@@ -189,77 +109,67 @@ static int send_message_blocking(int fd, const struct send_opts *o,
 	return rc;
 }
 
-static int run_tcp(const struct send_opts *o, int fd, const char *peer)
+/* What went wrong, in words: local ones name stdin/stdout, the others the
+ * peer. Returns the exit status. */
+static int tcp_verdict(const struct duplex_result *r, const char *peer)
 {
-	struct tcp_session t;
-	struct pump_opts po;
-	unsigned long long sent;
-	int in_fd = STDIN_FILENO;
+	static const char *const why[] = {
+		[DUPLEX_IDLE] = "idle timeout on", [DUPLEX_READ_IN] = "reading stdin",
+		[DUPLEX_WRITE_OUT] = "writing stdout", [DUPLEX_SEND] = "sending to",
+		[DUPLEX_SHUTDOWN] = "shutting down the connection to",
+		[DUPLEX_RECEIVE] = "receiving from",
+	};
 
-	memset(&t, 0, sizeof t);
-	t.sock = fd;
-	t.idle_ms = o->idle_ms;
-	t.quit_at_eof = o->quit_at_eof;
-	setup_filters(&t, o);
-	t.l = loop_new();
-	t.sock_in = dup(fd);
-	if (!t.l || t.sock_in < 0)
-		nt_die(EXIT_NO, "cannot start: %s", strerror(errno));
+	switch (r->end) {
+	case DUPLEX_DONE: case DUPLEX_OUT_GONE: case DUPLEX_QUIT: case DUPLEX_SIGNAL:
+		return EXIT_YES;
+	case DUPLEX_CUT_SHORT:
+		nt_warn("%s closed the connection before the end of input "
+			"(%llu bytes sent)", peer, r->sent);
+		return EXIT_NO;
+	case DUPLEX_READ_IN: case DUPLEX_WRITE_OUT:
+		nt_warn("%s: %s", why[r->end], strerror(r->err));
+		return EXIT_NO;
+	default:
+		nt_warn("%s %s: %s", why[r->end], peer, sock_strerror(r->err));
+		return EXIT_NO;
+	}
+}
+
+static int run_tcp(const struct send_opts *o, int fd, const char *peer,
+		   struct enc_filter *up, struct enc_filter *down)
+{
+	struct duplex_opts d = { .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO,
+				 .idle_ms = o->idle_ms, .quit_at_eof = o->quit_at_eof,
+				 .cut_short_ok = isatty(STDIN_FILENO) };
+	struct duplex_result r = { .end = DUPLEX_QUIT };
+
 	if (o->message) {
-		if (send_message_blocking(fd, o, &t.fup) < 0)
+		if (send_message_blocking(fd, o, up) < 0)
 			nt_die(EXIT_NO, "sending to %s: %s", peer, sock_strerror(errno));
 		if (shutdown(fd, SHUT_WR) < 0)
 			nt_die(EXIT_NO, "shutdown: %s", sock_strerror(errno));
-		in_fd = -1;
-		if (o->quit_at_eof)
-			goto done;
+		d.in_fd = -1;
 	}
-	memset(&po, 0, sizeof po);
-	po.on_progress = on_progress;
-	po.arg = &t;
-	if (in_fd >= 0) {
-		po.on_end = up_end;
-		if (t.fup.enc) {
-			po.filter = enc_filter;
-			po.filter_arg = &t.fup;
-			po.filter_ratio = enc_filter_ratio(&t.fup);
-		}
-		t.up = pump_new(t.l, in_fd, fd, &po);
-		if (!t.up)
-			nt_die(EXIT_NO, "cannot read stdin: %s", strerror(errno));
+	if (up->enc) {
+		d.up = enc_filter;
+		d.up_arg = up;
+		d.up_ratio = enc_filter_ratio(up);
 	}
-	po.on_end = down_end;
-	po.filter = NULL;
-	po.filter_ratio = 0;
-	if (t.fdown.enc || t.fdown.hexdump) {
-		po.filter = enc_filter;
-		po.filter_arg = &t.fdown;
-		po.filter_ratio = enc_filter_ratio(&t.fdown);
+	if (down->enc || down->hexdump) {
+		d.down = enc_filter;
+		d.down_arg = down;
+		d.down_ratio = enc_filter_ratio(down);
 	}
-	t.down = pump_new(t.l, t.sock_in, STDOUT_FILENO, &po);
-	if (!t.down)
-		nt_die(EXIT_NO, "cannot write stdout: %s", strerror(errno));
-	rearm(&t);
-	if (loop_run(t.l) < 0)
-		nt_die(EXIT_NO, "event loop: %s", strerror(errno));
-done:
-	sent = t.up ? pump_bytes(t.up) : o->msglen;
-	json_event(o, "close", peer, sent, t.down ? pump_bytes(t.down) : 0);
-	pump_free(t.up);
-	pump_free(t.down);
-	loop_free(t.l);
-	enc_filter_free(&t.fup);
-	enc_filter_free(&t.fdown);
-	close(t.sock_in);
+	if (!(o->message && o->quit_at_eof) && duplex_run(fd, &d, &r) < 0)
+		nt_die(EXIT_NO, "cannot start: %s", strerror(errno));
+	json_event(o, "close", peer, o->message ? o->msglen : r.sent, r.received);
+	enc_filter_free(up);
+	enc_filter_free(down);
 	close(fd);
-	if (t.cut_short)
-		nt_warn("%s closed the connection before the end of input "
-			"(%llu bytes sent)", peer, sent);
-	else if (t.status && t.why_local)
-		nt_warn("%s: %s", t.why, strerror(t.err));
-	else if (t.status)
-		nt_warn("%s %s: %s", t.why, peer, sock_strerror(t.err));
-	return t.status;
+	if (r.end == DUPLEX_SIGNAL)
+		die_by(r.signo); /* stdin and stdout are blocking again */
+	return tcp_verdict(&r, peer);
 }
 
 /* ---- UDP ---- */
@@ -268,73 +178,36 @@ done:
 
 struct udp_out {
 	int fd;
-	struct sock_dgram d[UDP_BATCH];
-	char *store;   /* UDP_BATCH datagram buffers of SOCK_UDP_MAX bytes */
-	int n;
-	unsigned long long sent, count;
-	const char *peer;
+	struct sock_batch b;
+	struct enc_filter *f;
+	char *conv;      /* converted text, when --encoding */
 };
 
-static int udp_flush(struct udp_out *u)
+/* One datagram queued, converted to ENC first. */
+static int udp_queue(struct udp_out *u, const char *p, size_t n)
 {
-	int i = 0, r;
-
-	while (i < u->n) {
-		r = sock_send_batch(u->fd, u->d + i, u->n - i);
-		if (r < 0)
-			return -1;
-		for (int k = i; k < i + r; k++)
-			u->sent += u->d[k].len;
-		u->count += (unsigned long long)r;
-		i += r;
-	}
-	u->n = 0;
-	return 0;
-}
-
-static int udp_queue(struct udp_out *u, const char *p, size_t n,
-		     struct enc_filter *f)
-{
-	struct sock_dgram *d = &u->d[u->n];
-
-	if (f->enc) {
-		char *tmp = malloc(n * ENC_RATIO + 64);
+	if (u->f->enc) {
+		size_t cap = n * ENC_RATIO + 64;
 		ssize_t k;
-		if (!tmp)
-			return -1;
-		k = enc_convert(f->enc, p, n, tmp, n * ENC_RATIO + 64);
-		k += enc_convert(f->enc, "", 0, tmp + k, 64);
-		if ((size_t)k > SOCK_UDP_MAX) {
-			free(tmp);
-			nt_usage_error("a datagram of %zd bytes is too long (at most %d)",
-				       k, SOCK_UDP_MAX);
-		}
-		memcpy(d->buf, tmp, (size_t)k);
-		d->len = (size_t)k;
-		free(tmp);
-	} else {
-		if (n > SOCK_UDP_MAX)
-			nt_usage_error("a datagram of %zu bytes is too long (at most %d)",
-				       n, SOCK_UDP_MAX);
-		memcpy(d->buf, p, n);
-		d->len = n;
+		u->conv = xrealloc(u->conv, cap);
+		k = enc_convert(u->f->enc, p, n, u->conv, cap);
+		k += enc_convert(u->f->enc, "", 0, u->conv + k, cap - (size_t)k);
+		p = u->conv;
+		n = (size_t)k;
 	}
-	d->addrlen = 0;
-	if (++u->n == UDP_BATCH)
-		return udp_flush(u);
-	return 0;
+	if (n > SOCK_UDP_MAX)
+		nt_usage_error("a datagram of %zu bytes is too long (at most %d)",
+			       n, SOCK_UDP_MAX);
+	return sock_batch_queue(u->fd, &u->b, p, n);
 }
 
 /* Splits stdin into lines (or reads, with --raw), one datagram each. */
-static int udp_send_stdin(struct udp_out *u, const struct send_opts *o,
-			  struct enc_filter *f)
+static int udp_send_stdin(struct udp_out *u, const struct send_opts *o)
 {
 	size_t cap = 4 * 65536, len = 0, start;
-	char *buf = malloc(cap);
+	char *buf = xmalloc(cap);
 	ssize_t r;
 
-	if (!buf)
-		return -1;
 	for (;;) {
 		r = io_read(STDIN_FILENO, buf + len, cap - len);
 		if (r < 0) {
@@ -344,7 +217,7 @@ static int udp_send_stdin(struct udp_out *u, const struct send_opts *o,
 		if (r == 0)
 			break;
 		if (o->raw) {
-			if (udp_queue(u, buf, (size_t)r, f) < 0)
+			if (udp_queue(u, buf, (size_t)r) < 0)
 				goto fail;
 			continue;
 		}
@@ -354,7 +227,7 @@ static int udp_send_stdin(struct udp_out *u, const struct send_opts *o,
 			char *nl = memchr(buf + start, '\n', len - start);
 			if (!nl)
 				break;
-			if (udp_queue(u, buf + start, (size_t)(nl - buf) + 1 - start, f) < 0)
+			if (udp_queue(u, buf + start, (size_t)(nl - buf) + 1 - start) < 0)
 				goto fail;
 			start = (size_t)(nl - buf) + 1;
 		}
@@ -364,92 +237,68 @@ static int udp_send_stdin(struct udp_out *u, const struct send_opts *o,
 		memmove(buf, buf + start, len - start);
 		len -= start;
 	}
-	if (len > 0 && udp_queue(u, buf, len, f) < 0)
+	if (len > 0 && udp_queue(u, buf, len) < 0)
 		goto fail;
 	free(buf);
-	return udp_flush(u);
+	return sock_batch_flush(u->fd, &u->b);
 fail:
 	free(buf);
 	return -1;
 }
 
-static int udp_wait_replies(int fd, int wait_ms, struct enc_filter *f,
-			    unsigned long long *received)
-{
-	static char buf[SOCK_UDP_MAX + 1];
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char *out = NULL;
-	size_t outcap = (SOCK_UDP_MAX + 1) * enc_filter_ratio(f) + 128;
-	int rc;
-	ssize_t n;
 
-	out = malloc(outcap);
-	if (!out)
-		return -1;
-	for (;;) {
-		rc = poll(&p, 1, wait_ms);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc <= 0)
-			break;
-		n = recv(fd, buf, sizeof buf, 0);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			free(out);
-			return -1;
-		}
-		*received += (unsigned long long)n;
-		if (f->enc || f->hexdump) {
-			ssize_t k = enc_filter(f, buf, (size_t)n, out, outcap);
-			k += enc_filter(f, "", 0, out + k, outcap - (size_t)k);
-			if (k > 0 && io_write_all(STDOUT_FILENO, out, (size_t)k) < 0)
-				break;
-		} else if (io_write_all(STDOUT_FILENO, buf, (size_t)n) < 0) {
-			break;
-		}
-	}
-	free(out);
-	return 0;
+/* A reply to stdout, through --encoding/--hex. */
+struct reply_out {
+	struct enc_filter *f;
+	char *out;
+	size_t outcap;
+	unsigned long long received;
+};
+
+static int print_reply(const char *p, size_t n, void *arg)
+{
+	struct reply_out *r = arg;
+	struct enc_filter *f = r->f;
+	ssize_t k;
+
+	r->received += n;
+	if (!f->enc && !f->hexdump)
+		return io_write_all(STDOUT_FILENO, p, n);
+	k = enc_filter(f, p, n, r->out, r->outcap);
+	k += enc_filter(f, "", 0, r->out + k, r->outcap - (size_t)k);
+	return k > 0 ? io_write_all(STDOUT_FILENO, r->out, (size_t)k) : 0;
 }
 
-static int run_udp(const struct send_opts *o, int fd, const char *peer)
+static int run_udp(const struct send_opts *o, int fd, const char *peer,
+		   struct enc_filter *up, struct enc_filter *down)
 {
-	struct udp_out u;
-	struct enc_filter fup, fdown;
-	unsigned long long received = 0;
-	int i, rc;
-	char q[64];
+	struct udp_out u = { .fd = fd, .f = up };
+	struct reply_out r = { .f = down };
+	int rc, signo = 0;
 
-	memset(&u, 0, sizeof u);
-	u.fd = fd;
-	u.peer = peer;
-	if (enc_filter_init(&fup, o->encoding, o->encoding ? "UTF-8" : NULL, 0) < 0 ||
-	    enc_filter_init(&fdown, o->encoding ? "UTF-8" : NULL, o->encoding, o->hex) < 0)
-		nt_usage_error("unknown encoding '%s'",
-			       nt_quote(o->encoding ? o->encoding : "", q, sizeof q));
-	u.store = malloc((size_t)UDP_BATCH * (SOCK_UDP_MAX + 1));
-	if (!u.store)
-		nt_die(EXIT_NO, "out of memory");
-	for (i = 0; i < UDP_BATCH; i++) {
-		u.d[i].buf = u.store + (size_t)i * (SOCK_UDP_MAX + 1);
-		u.d[i].cap = SOCK_UDP_MAX + 1;
-	}
+	sock_batch_init(&u.b, UDP_BATCH, SOCK_UDP_MAX);
 	if (o->message)
-		rc = udp_queue(&u, o->message, o->msglen, &fup) < 0 ? -1 : udp_flush(&u);
+		rc = udp_queue(&u, o->message, o->msglen) < 0 ? -1
+			: sock_batch_flush(fd, &u.b);
 	else
-		rc = udp_send_stdin(&u, o, &fup);
+		rc = udp_send_stdin(&u, o);
 	if (rc == -2)
 		nt_die(EXIT_NO, "reading stdin: %s", strerror(errno));
 	if (rc < 0)
 		nt_die(EXIT_NO, "sending to %s: %s", peer, sock_strerror(errno));
+	r.outcap = (SOCK_UDP_MAX + 1) * enc_filter_ratio(down) + 128;
+	r.out = xmalloc(r.outcap);
 	if (o->idle_ms > 0 &&
-	    udp_wait_replies(fd, o->idle_ms, &fdown, &received) < 0)
+	    sock_recv_until_idle(fd, o->idle_ms, print_reply, &r, &signo) < 0)
 		nt_die(EXIT_NO, "receiving from %s: %s", peer, sock_strerror(errno));
-	json_event(o, "close", peer, u.sent, received);
-	free(u.store);
-	enc_filter_free(&fup);
-	enc_filter_free(&fdown);
+	if (signo)
+		die_by(signo);
+	json_event(o, "close", peer, u.b.bytes, r.received);
+	sock_batch_free(&u.b);
+	free(r.out);
+	free(u.conv);
+	enc_filter_free(up);
+	enc_filter_free(down);
 	close(fd);
 	return 0;
 }
@@ -461,9 +310,7 @@ static void join_message(struct send_opts *o, int argc, char **argv)
 
 	for (i = 0; i < argc; i++)
 		n += strlen(argv[i]) + 1;
-	o->message = malloc(n + 1);
-	if (!o->message)
-		nt_die(EXIT_NO, "out of memory");
+	o->message = xmalloc(n + 1);
 	o->msglen = 0;
 	for (i = 0; i < argc; i++) {
 		if (i)
@@ -477,12 +324,12 @@ static void join_message(struct send_opts *o, int argc, char **argv)
 
 static void parse_args(struct send_opts *o, int argc, char **argv)
 {
-	enum { OPT_RAW = 256, OPT_HEX, OPT_ENC, OPT_JSON };
+	enum { OPT_RAW = 256, OPT_HEX, OPT_ENC };
 	static const struct option longopts[] = {
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "hex", no_argument, NULL, OPT_HEX },
 		{ "encoding", required_argument, NULL, OPT_ENC },
-		{ "json", no_argument, NULL, OPT_JSON },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char q[64];
@@ -491,7 +338,7 @@ static void parse_args(struct send_opts *o, int argc, char **argv)
 	memset(o, 0, sizeof *o);
 	o->newline = 1;
 	o->spec.timeout_ms = -1;
-	while ((c = nt_getopt(argc, argv, "46nqw:s:p:", longopts)) != -1) {
+	while ((c = nt_getopt(argc, argv, "46nqw:s:p:j", longopts)) != -1) {
 		switch (c) {
 		case '4': o->spec.family = AF_INET; break;
 		case '6': o->spec.family = AF_INET6; break;
@@ -503,7 +350,7 @@ static void parse_args(struct send_opts *o, int argc, char **argv)
 		case OPT_RAW: o->raw = 1; break;
 		case OPT_HEX: o->hex = 1; break;
 		case OPT_ENC: o->encoding = optarg; break;
-		case OPT_JSON: o->json = 1; break;
+		case 'j': o->json = 1; break;
 		}
 	}
 	argc -= optind;
@@ -517,13 +364,6 @@ static void parse_args(struct send_opts *o, int argc, char **argv)
 	o->spec.port = opt_port_text(argv[2]);
 	if (o->idle_ms > 0)
 		o->spec.timeout_ms = o->idle_ms;
-	if (o->encoding) {
-		struct enc *e = enc_open(o->encoding, "UTF-8");
-		if (!e)
-			nt_usage_error("unknown encoding '%s'",
-				       nt_quote(o->encoding, q, sizeof q));
-		enc_close(e);
-	}
 	if (argc > 3)
 		join_message(o, argc - 3, argv + 3);
 }
@@ -534,9 +374,11 @@ int cmd_send(int argc, char **argv)
 	struct sockaddr_storage peer;
 	socklen_t peerlen = 0;
 	char where[SOCK_ADDRSTRLEN + 8], q[128];
+	struct enc_filter up, down;
 	int fd, err = 0, rc;
 
 	parse_args(&o, argc, argv);
+	setup_filters(&o, &up, &down);
 	signal(SIGPIPE, SIG_IGN);
 	fd = sock_connect(&o.spec, &err, &peer, &peerlen);
 	if (fd < 0) {
@@ -549,9 +391,9 @@ int cmd_send(int argc, char **argv)
 	sock_format_addr((struct sockaddr *)&peer, peerlen, where, sizeof where);
 	json_event(&o, "connect", where, 0, 0);
 	if (o.spec.proto == SOCK_PROTO_TCP)
-		rc = run_tcp(&o, fd, where);
+		rc = run_tcp(&o, fd, where, &up, &down);
 	else
-		rc = run_udp(&o, fd, where);
+		rc = run_udp(&o, fd, where, &up, &down);
 	free(o.message);
 	return rc;
 }

@@ -1,8 +1,7 @@
 #!/usr/bin/env bats
 # nettool file serve / get: the notes' TCP file download protocol.
 load helper
-
-FIX=$BATS_TEST_DIRNAME/fixtures
+load netio
 
 setup() {
 	T=$(mktemp -d)
@@ -15,15 +14,20 @@ teardown() {
 	kill_pids "${PIDS[@]}"
 	if [ -n "${MNT:-}" ]; then umount "$MNT" 2>/dev/null; fi
 	del_netns
-	rm -rf "$T"
+	rm -rf "$T" "$TMP"
 }
 
+# Starts nettool file serve on port 0; PORT is the port it announced.
 start_serve() {
-	PORT=$(free_port)
-	"$NETTOOL" file serve -d "$T/srv" "$@" "$PORT" 2>"$T/serve.log" >"$T/serve.out" &
+	"$NETTOOL" file serve -d "$T/srv" "$@" 0 2>"$T/serve.log" >"$T/serve.out" &
 	SPID=$!
 	PIDS+=("$SPID")
-	wait_tcp_listen "$PORT"
+	PORT=$(announced_port "$T/serve.log")
+}
+
+# cpu_ticks PID: utime + stime of PID in clock ticks (/proc/PID/stat).
+cpu_ticks() {
+	awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
@@ -44,7 +48,7 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 	[ "$status" -eq 0 ]
 	run nt file get 127.0.0.1 "$PORT" nosuch -o "$T/out/b"
 	[ "$status" -eq 1 ]
-	for i in $(seq 1 50); do [ "$(wc -l < "$T/serve.out")" -ge 2 ] && break; sleep 0.05; done
+	wait_file_lines "$T/serve.out" 2
 	output=$(cat "$T/serve.out")
 	assert_json_lines
 	[ "$(json_field status)" = sent ]
@@ -147,14 +151,10 @@ PY
 	ip netns exec "$NS" tc qdisc add dev lo root tbf rate 8mbit burst 32kb latency 400ms \
 		|| skip "cannot shape traffic with tc tbf"
 	truncate -s 64M "$T/srv/huge"
-	PORT=$(free_port)
-	ip netns exec "$NS" "$NETTOOL" file serve -d "$T/srv" "$PORT" 2>"$T/serve.log" &
+	ip netns exec "$NS" "$NETTOOL" file serve -d "$T/srv" 0 2>"$T/serve.log" &
 	SPID=$!
 	PIDS+=("$SPID")
-	for i in $(seq 1 100); do
-		ip netns exec "$NS" ss -Htln "sport = :$PORT" | grep -q . && break
-		sleep 0.05
-	done
+	PORT=$(announced_port "$T/serve.log")
 	ip netns exec "$NS" "$NETTOOL" file get 127.0.0.1 "$PORT" huge -o "$T/out/h" 2>"$T/get.err" &
 	GPID=$!
 	PIDS+=("$GPID")
@@ -225,10 +225,10 @@ s.sendall(b"huge\n"); time.sleep(30)' "$PORT" &
 @test "interop: nettool get from the notes' Python server" {
 	need_cmd python3
 	head -c 300000 /dev/urandom > "$T/srv/mid"
-	PORT=$(free_port)
-	(cd "$T/srv" && exec python3 "$FIX/notes_file_server.py" "$PORT" >/dev/null 2>&1) &
+	(cd "$T/srv" && exec python3 "$FIX/notes_file_server.py" 0 >"$T/py.port" 2>&1) &
 	PIDS+=($!)
-	wait_tcp_listen "$PORT"
+	wait_file_lines "$T/py.port" 1
+	PORT=$(head -n 1 "$T/py.port")
 	run nt file get 127.0.0.1 "$PORT" mid -o "$T/out/mid"
 	[ "$status" -eq 0 ]
 	cmp "$T/srv/mid" "$T/out/mid"
@@ -267,9 +267,54 @@ s.sendall(b"huge\n"); time.sleep(30)' "$PORT" &
 }
 
 @test "connection refused: exit 1, nothing written" {
-	PORT=$(free_port)
+	# a socket bound and not listening: connecting to it is refused
+	python3 -c '
+import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1], flush=True)
+time.sleep(60)' > "$T/port" &
+	PIDS+=($!)
+	wait_file_lines "$T/port" 1
+	PORT=$(cat "$T/port")
 	run nt file get 127.0.0.1 "$PORT" x -o "$T/out/x"
 	[ "$status" -eq 1 ]
 	[ "$output" = "nettool file: cannot connect to '127.0.0.1' port $PORT: connection refused" ]
 	[ -z "$(ls -A "$T/out")" ]
+}
+
+@test "serve: port 0 is announced on stderr; --json announces an event there" {
+	start_serve
+	[ "$(head -n 1 "$T/serve.log")" = "nettool file: listening on [::]:$PORT" ]
+	kill_pids "$SPID"
+	start_serve -j
+	output=$(head -n 1 "$T/serve.log")
+	assert_json_lines
+	[ "$(json_field event)" = listening ]
+	[ "$(json_field port)" = "$PORT" ]
+	[ ! -s "$T/serve.out" ]
+}
+
+@test "serve under ulimit -n 64: 200 clients that never read a 50 MB file cost no CPU, one warning, then a fresh client is served" {
+	head -c $((50 << 20)) /dev/zero > "$T/srv/big"
+	"$BASH" -c "ulimit -n 64; exec '$NETTOOL' file serve -d '$T/srv' --timeout 2 0" 2>"$T/serve.log" >"$T/serve.out" &
+	SPID=$!
+	PIDS+=("$SPID")
+	PORT=$(announced_port "$T/serve.log")
+	python3 "$FIX/stuck_clients.py" 127.0.0.1 "$PORT" 200 'big
+' > "$T/stuck" &
+	PIDS+=($!)
+	wait_file_has "$T/stuck" ready
+	wait_file_has "$T/serve.log" "cannot accept"
+	t0=$(cpu_ticks "$SPID")
+	sleep 10 # the measuring window (CPU over 10 s), not a synchronisation
+	t1=$(cpu_ticks "$SPID")
+	echo "cpu ticks over 10 s: $((t1 - t0)) (of $(getconf CLK_TCK)/s)"
+	[ $((t1 - t0)) -lt "$(getconf CLK_TCK)" ]
+	warnings=$(grep -c "cannot accept" "$T/serve.log")
+	echo "warnings: $warnings"
+	[ "$warnings" -le 5 ]
+	grep -q "nettool file: cannot accept: Too many open files; new clients wait" "$T/serve.log"
+	run timeout 60 "$NETTOOL" file get 127.0.0.1 "$PORT" small.txt -o "$T/out/fresh"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$T/out/fresh")" = "hello file" ]
+	grep -q "'big' error: client stopped reading (timed out)" "$T/serve.log"
 }

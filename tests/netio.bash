@@ -1,12 +1,8 @@
-# Shared by send.bats and listen.bats: start background peers, remember
+# Shared by send, listen, chat and file.bats: start background peers, remember
 # their PIDs for teardown.
 FIX=$BATS_TEST_DIRNAME/fixtures
 PIDS=()
 TMP=$(mktemp -d)
-
-udp_free_port() {
-	python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 
 # bg CMD...: runs CMD in the background, its PID appended to PIDS.
 bg() {
@@ -32,4 +28,53 @@ wait_file_has() {
 		sleep 0.05
 	done
 	echo "'$2' never appeared in $1"; cat "$1"; return 1
+}
+
+# announced_port FILE: waits (bounded, 5 s) for a server's announce line
+# ("nettool CMD: listening on ADDR:PORT", or the JSON event with its
+# "port") in FILE and prints PORT.
+announced_port() {
+	local i line
+	for i in $(seq 1 100); do
+		line=$(grep -m1 'listening on ' "$1" 2>/dev/null) && {
+			echo "${line##*:}"; return 0; }
+		line=$(grep -m1 -o '"event":"listening".*"port":[0-9]*' "$1" 2>/dev/null) && {
+			echo "${line##*:}"; return 0; }
+		sleep 0.05
+	done
+	echo "no announce line in $1:" >&2; cat "$1" >&2; return 1
+}
+
+# wait_file_lines FILE N: waits (bounded) until FILE has N lines.
+wait_file_lines() {
+	local i
+	for i in $(seq 1 100); do
+		[ "$(wc -l < "$1" 2>/dev/null || echo 0)" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "$1 has fewer than $2 lines:"; cat "$1"; return 1
+}
+
+# wait_gone PID: waits (bounded, 10 s) until process PID has ended.
+wait_gone() {
+	local i
+	for i in $(seq 1 200); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	echo "process $1 still runs"; return 1
+}
+
+# bound_port PID [t|u]: waits (bounded, 5 s) until process PID listens on
+# a TCP port (u: is bound to a UDP port) and prints that port. For peers
+# started on port 0 that do not say which port they got.
+bound_port() {
+	local i port
+	for i in $(seq 1 100); do
+		port=$(ss -H"${2:-t}"lnp 2>/dev/null | awk -v p="pid=$1," \
+			'index($0, p) { n = split($4, a, ":"); print a[n]; exit }')
+		[ -n "$port" ] && { echo "$port"; return 0; }
+		sleep 0.05
+	done
+	echo "process $1 is bound to no port" >&2; return 1
 }

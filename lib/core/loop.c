@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -16,13 +17,34 @@
 #include "core/io.h"
 #include "core/loop.h"
 
+struct acceptor;
+
 struct watch {
 	int fd;
 	unsigned events;
 	int always;     /* a regular file: epoll refuses it, it never blocks */
 	loop_fd_fn fn;
+	loop_error_fn efn;
 	void *arg;
+	struct acceptor *acc;  /* a listener accepted by the loop */
 };
+
+/* A listening socket the loop accepts on. */
+struct acceptor {
+	int fd;
+	loop_conn_fn on_conn;
+	loop_pause_fn on_pause;
+	void *arg;
+	int held;       /* the owner asked for no more connections */
+	int paused;     /* out of descriptors: not watched, a retry pending */
+	int reported;   /* on_pause called for this pause */
+	int busy, gone; /* inside accept_some; unwatched meanwhile */
+	int timer;
+	long long delay;
+	struct acceptor *next;
+};
+
+enum { RETRY_MIN_MS = 50, RETRY_MAX_MS = 1000, ACCEPTS_PER_WAKEUP = 64 };
 
 struct timer {
 	int id;
@@ -48,9 +70,11 @@ struct loop {
 	size_t nt, tcap;
 	int next_id;
 	int sigfd;
-	sigset_t sigs;
+	sigset_t sigs, oldmask;
 	struct sighook hooks[8];
 	size_t nhooks;
+	struct acceptor *acc;
+	int wake_paused;     /* an fd was unwatched: paused listeners retry */
 };
 
 long long loop_now_ms(void)
@@ -92,8 +116,19 @@ void loop_free(struct loop *l)
 		free(l->w[i]);
 	free(l->w);
 	free(l->t);
-	if (l->sigfd >= 0)
+	while (l->acc) {
+		struct acceptor *a = l->acc;
+		l->acc = a->next;
+		free(a);
+	}
+	if (l->sigfd >= 0) {
+		struct signalfd_siginfo si;
+		/* What is pending is taken, so unblocking does not kill us. */
+		while (io_read(l->sigfd, &si, sizeof si) == (ssize_t)sizeof si)
+			;
 		close(l->sigfd);
+		sigprocmask(SIG_SETMASK, &l->oldmask, NULL);
+	}
 	close(l->ep);
 	free(l);
 }
@@ -175,6 +210,8 @@ int loop_events(struct loop *l, int fd, unsigned events)
 	return epoll_ctl(l->ep, EPOLL_CTL_MOD, fd, &e);
 }
 
+static void acceptor_drop(struct loop *l, struct acceptor *a);
+
 int loop_unwatch(struct loop *l, int fd)
 {
 	struct watch *w;
@@ -183,6 +220,10 @@ int loop_unwatch(struct loop *l, int fd)
 		errno = EBADF;
 		return -1;
 	}
+	if (w->acc)
+		acceptor_drop(l, w->acc);
+	else
+		l->wake_paused = 1;
 	if (w->always)
 		l->nalways--;
 	else if (epoll_ctl(l->ep, EPOLL_CTL_DEL, fd, NULL) < 0 && errno != EBADF)
@@ -190,6 +231,16 @@ int loop_unwatch(struct loop *l, int fd)
 	free(w);
 	l->w[fd] = NULL;
 	l->nwatched--;
+	return 0;
+}
+
+int loop_on_error(struct loop *l, int fd, loop_error_fn fn)
+{
+	if (fd < 0 || (size_t)fd >= l->nw || !l->w[fd]) {
+		errno = EBADF;
+		return -1;
+	}
+	l->w[fd]->efn = fn;
 	return 0;
 }
 
@@ -251,7 +302,7 @@ int loop_signal(struct loop *l, int signo, loop_signal_fn fn, void *arg)
 		return -1;
 	}
 	sigaddset(&l->sigs, signo);
-	if (sigprocmask(SIG_BLOCK, &l->sigs, NULL) < 0)
+	if (sigprocmask(SIG_BLOCK, &l->sigs, l->nhooks ? NULL : &l->oldmask) < 0)
 		return -1;
 	fd = signalfd(l->sigfd, &l->sigs, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fd < 0)
@@ -340,6 +391,51 @@ static void run_always(struct loop *l)
 	}
 }
 
+/* EPOLLERR on a socket with an error handler: its pending error goes to
+ * the handler. Returns 1 when handled, 0 when the fd's callback gets
+ * LOOP_ERR and looks for itself. */
+static int take_error(struct loop *l, struct watch *w)
+{
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (!w->efn)
+		return 0;
+	if (getsockopt(w->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err == 0)
+		return 0;
+	w->efn(l, w->fd, err, w->arg);
+	return 1;
+}
+
+static void dispatch(struct loop *l, const struct epoll_event *ev)
+{
+	int fd = ev->data.fd;
+	struct watch *w = (size_t)fd < l->nw ? l->w[fd] : NULL;
+	unsigned e = 0;
+
+	if (!w)
+		return;
+	if ((ev->events & EPOLLERR) && take_error(l, w))
+		return;
+	if (ev->events & (EPOLLIN | EPOLLRDHUP))
+		e |= LOOP_IN;
+	if (ev->events & EPOLLOUT)
+		e |= LOOP_OUT;
+	if (ev->events & EPOLLERR)
+		e |= LOOP_ERR;
+	if (ev->events & EPOLLHUP)
+		e |= LOOP_HUP;
+	/* Errors and hangups are reported to whoever listens at all, so
+	 * they read/write and see the reason. */
+	if (e & (LOOP_ERR | LOOP_HUP))
+		e |= w->events;
+	e &= w->events | LOOP_ERR | LOOP_HUP;
+	if (e)
+		w->fn(l, fd, e, w->arg);
+}
+
+static void wake_paused(struct loop *l);
+
 int loop_run(struct loop *l)
 {
 	struct epoll_event ev[256];
@@ -347,40 +443,163 @@ int loop_run(struct loop *l)
 
 	l->stop = 0;
 	while (!l->stop && (l->nwatched > 0 || l->nt > 0)) {
+		if (l->wake_paused)
+			wake_paused(l);
 		n = wait_events(l, ev, 256, next_timeout(l));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		for (i = 0; i < n && !l->stop; i++) {
-			int fd = ev[i].data.fd;
-			struct watch *w = (size_t)fd < l->nw ? l->w[fd] : NULL;
-			unsigned e = 0;
-			if (!w)
-				continue;
-			if (ev[i].events & (EPOLLIN | EPOLLRDHUP))
-				e |= LOOP_IN;
-			if (ev[i].events & EPOLLOUT)
-				e |= LOOP_OUT;
-			if (ev[i].events & EPOLLERR)
-				e |= LOOP_ERR;
-			if (ev[i].events & EPOLLHUP)
-				e |= LOOP_HUP;
-			/* Errors and hangups are reported to whoever listens
-			 * at all, so they read/write and see the reason. */
-			if (e & (LOOP_ERR | LOOP_HUP))
-				e |= w->events;
-			e &= w->events | LOOP_ERR | LOOP_HUP;
-			if (e)
-				w->fn(l, fd, e, w->arg);
-		}
+		for (i = 0; i < n && !l->stop; i++)
+			dispatch(l, &ev[i]);
 		if (!l->stop)
 			run_always(l);
 		if (!l->stop)
 			run_timers(l);
 	}
 	return 0;
+}
+
+/* ---- accepting ---- */
+
+static void acceptor_resume(struct loop *l, struct acceptor *a)
+{
+	if (a->timer)
+		loop_timer_cancel(l, a->timer);
+	a->timer = 0;
+	a->paused = 0;
+	if (!a->held)
+		loop_events(l, a->fd, LOOP_IN);
+}
+
+static void on_retry(struct loop *l, void *arg)
+{
+	struct acceptor *a = arg;
+
+	a->timer = 0;
+	acceptor_resume(l, a);
+}
+
+static void wake_paused(struct loop *l)
+{
+	struct acceptor *a;
+
+	l->wake_paused = 0;
+	for (a = l->acc; a; a = a->next)
+		if (a->paused)
+			acceptor_resume(l, a);
+}
+
+static void acceptor_pause(struct loop *l, struct acceptor *a, int err)
+{
+	a->paused = 1;
+	loop_events(l, a->fd, 0);
+	a->timer = loop_timer(l, a->delay, on_retry, a);
+	a->delay = a->delay * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : a->delay * 2;
+	if (!a->reported) {
+		a->reported = 1;
+		if (a->on_pause)
+			a->on_pause(l, a->fd, err, a->arg);
+	}
+}
+
+/* Accepts what is pending, a bounded number so other fds get a turn.
+ * Returns 0, or an errno that pauses the listener. */
+static int accept_some(struct loop *l, struct acceptor *a)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, i;
+
+	for (i = 0; i < ACCEPTS_PER_WAKEUP && !a->held && !a->gone; i++) {
+		len = sizeof ss;
+		fd = accept4(a->fd, (struct sockaddr *)&ss, &len,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0) {
+			a->delay = RETRY_MIN_MS;
+			a->on_conn(l, fd, (struct sockaddr *)&ss, len, a->arg);
+			continue;
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			a->reported = 0; /* the backlog is empty: a pause ends */
+			return 0;
+		}
+		/* A connection that died in the backlog, or a signal. */
+		if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO ||
+		    errno == EPERM)
+			continue;
+		return errno;
+	}
+	return 0;
+}
+
+static void on_listener(struct loop *l, int fd, unsigned ev, void *arg)
+{
+	struct acceptor *a = arg;
+	int err;
+
+	(void)fd;
+	(void)ev;
+	a->busy = 1;
+	err = accept_some(l, a);
+	a->busy = 0;
+	if (a->gone)
+		free(a);
+	else if (err)
+		acceptor_pause(l, a, err);
+}
+
+int loop_accept(struct loop *l, int lfd, loop_conn_fn on_conn,
+		loop_pause_fn on_pause, void *arg)
+{
+	struct acceptor *a = calloc(1, sizeof *a);
+
+	if (!a)
+		return -1;
+	if (loop_watch(l, lfd, LOOP_IN, on_listener, a) < 0) {
+		free(a);
+		return -1;
+	}
+	a->fd = lfd;
+	a->on_conn = on_conn;
+	a->on_pause = on_pause;
+	a->arg = arg;
+	a->delay = RETRY_MIN_MS;
+	a->next = l->acc;
+	l->acc = a;
+	l->w[lfd]->acc = a;
+	return 0;
+}
+
+void loop_accept_hold(struct loop *l, int lfd, int hold)
+{
+	struct acceptor *a;
+
+	if (lfd < 0 || (size_t)lfd >= l->nw || !l->w[lfd] || !(a = l->w[lfd]->acc))
+		return;
+	a->held = hold;
+	if (hold)
+		loop_events(l, lfd, 0);
+	else if (!a->paused)
+		loop_events(l, lfd, LOOP_IN);
+}
+
+static void acceptor_drop(struct loop *l, struct acceptor *a)
+{
+	struct acceptor **pp;
+
+	for (pp = &l->acc; *pp; pp = &(*pp)->next)
+		if (*pp == a) {
+			*pp = a->next;
+			break;
+		}
+	if (a->timer)
+		loop_timer_cancel(l, a->timer);
+	if (a->busy)
+		a->gone = 1;
+	else
+		free(a);
 }
 
 /* ---- bounded buffers ---- */
@@ -685,6 +904,15 @@ static void pump_on_fd(struct loop *l, int fd, unsigned ev, void *arg)
 	pump_step(arg);
 }
 
+/* A socket error: a reset while reading src, a refusal while writing. */
+static void pump_on_error(struct loop *l, int fd, int err, void *arg)
+{
+	struct pump *p = arg;
+
+	(void)l;
+	pump_finish(p, fd == p->src ? PUMP_READ_ERR : PUMP_WRITE_ERR, err);
+}
+
 /* Wants src readable while there is room, dst writable while bytes wait. */
 static void pump_update(struct pump *p)
 {
@@ -776,6 +1004,8 @@ struct pump *pump_new(struct loop *l, int src, int dst,
 		loop_unwatch(l, src);
 		goto fail;
 	}
+	loop_on_error(l, src, pump_on_error);
+	loop_on_error(l, dst, pump_on_error);
 	pump_update(p);
 	return p;
 fail:

@@ -9,6 +9,7 @@
 #define NETTOOL_LOOP_H
 
 #include <stddef.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 struct loop;
@@ -32,8 +33,36 @@ int loop_watch(struct loop *l, int fd, unsigned events, loop_fd_fn fn,
 	       void *arg);
 /* Changes only the events of a watched fd. */
 int loop_events(struct loop *l, int fd, unsigned events);
-/* Stops watching fd (before closing it). */
+/* Stops watching fd (before closing it). A listener paused for want of
+ * descriptors retries at once: the fd is about to be closed. */
 int loop_unwatch(struct loop *l, int fd);
+
+/* An error condition on a watched socket (EPOLLERR): with fn set here,
+ * the loop reads the socket's pending error (SO_ERROR, which clears it)
+ * and hands it to fn instead of calling the fd's callback. Without one,
+ * the fd's callback gets LOOP_ERR and must take the error itself (its
+ * read or write, or SO_ERROR), or the loop wakes for it again. For fds
+ * that are not sockets (pipes, ttys) the callback always gets LOOP_ERR. */
+typedef void (*loop_error_fn)(struct loop *l, int fd, int err, void *arg);
+int loop_on_error(struct loop *l, int fd, loop_error_fn fn);
+
+/* Accepting on a listening socket. Each connection is handed to on_conn
+ * as a non-blocking, close-on-exec fd. When accept fails for want of
+ * descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) the listener
+ * pauses: it is not watched (no spin on the pending connection), and is
+ * tried again after a short delay (growing to a second) and whenever one
+ * of our fds is unwatched. on_pause (may be NULL) is called once per
+ * pause with the error; a pause ends when the backlog has been emptied.
+ * loop_unwatch(l, lfd) stops accepting. */
+typedef void (*loop_conn_fn)(struct loop *l, int fd,
+			     const struct sockaddr *peer, socklen_t len,
+			     void *arg);
+typedef void (*loop_pause_fn)(struct loop *l, int lfd, int err, void *arg);
+int loop_accept(struct loop *l, int lfd, loop_conn_fn on_conn,
+		loop_pause_fn on_pause, void *arg);
+/* Holds accepting (1), e.g. at a cap on clients, or lets it go on (0);
+ * held connections wait in the kernel's backlog. */
+void loop_accept_hold(struct loop *l, int lfd, int hold);
 
 /* One-shot timer after ms milliseconds; returns an id > 0 or -1.
  * loop_timer_cancel(l, id) is harmless on a fired or unknown id. */
@@ -42,7 +71,9 @@ void loop_timer_cancel(struct loop *l, int id);
 /* The same after us microseconds (the wait is that fine too). */
 int loop_timer_us(struct loop *l, long long us, loop_timer_fn fn, void *arg);
 
-/* Delivers signo through the loop (signalfd) instead of a handler. */
+/* Delivers signo through the loop (signalfd) instead of a handler: the
+ * one way signals reach a command. The signal is blocked while the loop
+ * exists; loop_free takes what is pending and unblocks it again. */
 int loop_signal(struct loop *l, int signo, loop_signal_fn fn, void *arg);
 
 /* Runs until loop_stop, or until nothing is watched and no timer is

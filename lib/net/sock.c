@@ -5,14 +5,17 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
+#include "core/loop.h"
 #include "net/sock.h"
 
 int sock_parse_proto(const char *s, enum sock_transport *out)
@@ -81,36 +84,70 @@ static int bind_source(int fd, const struct sock_spec *s, int family, int *err)
 	return 0;
 }
 
-/* connect() bounded by timeout_ms: non-blocking connect, poll, then
- * SO_ERROR tells how it ended. */
+/* How a connect in progress ended: 0 or an errno. */
+struct connect_wait {
+	int err;
+};
+
+static void on_connected(struct loop *l, int fd, unsigned ev, void *arg)
+{
+	struct connect_wait *c = arg;
+	socklen_t len = sizeof c->err;
+
+	(void)ev;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &c->err, &len) < 0)
+		c->err = errno;
+	loop_stop(l);
+}
+
+static void on_connect_error(struct loop *l, int fd, int err, void *arg)
+{
+	(void)fd;
+	((struct connect_wait *)arg)->err = err;
+	loop_stop(l);
+}
+
+static void on_connect_timeout(struct loop *l, void *arg)
+{
+	((struct connect_wait *)arg)->err = ETIMEDOUT;
+	loop_stop(l);
+}
+
+/* Waits on the loop for a connect in progress; 0 or -1 with errno. */
+static int connect_wait(int fd, int timeout_ms)
+{
+	struct connect_wait c = { EINPROGRESS };
+	struct loop *l = loop_new();
+
+	if (!l)
+		return -1;
+	if (loop_watch(l, fd, LOOP_OUT, on_connected, &c) < 0 ||
+	    loop_on_error(l, fd, on_connect_error) < 0 ||
+	    (timeout_ms >= 0 && loop_timer(l, timeout_ms, on_connect_timeout, &c) < 0) ||
+	    loop_run(l) < 0)
+		c.err = errno;
+	loop_unwatch(l, fd);
+	loop_free(l);
+	if (c.err) {
+		errno = c.err;
+		return -1;
+	}
+	return 0;
+}
+
+/* connect() bounded by timeout_ms: non-blocking connect, then the loop
+ * waits until it ends (SO_ERROR says how) or the time is up. */
 static int connect_timed(int fd, const struct sockaddr *sa, socklen_t len,
 			 int timeout_ms)
 {
-	struct pollfd p = { .fd = fd, .events = POLLOUT };
-	socklen_t elen = sizeof(int);
-	int e = 0, rc;
-
 	if (sock_set_nonblock(fd, 1) < 0)
 		return -1;
 	if (connect(fd, sa, len) == 0)
 		return sock_set_nonblock(fd, 0);
 	if (errno != EINPROGRESS && errno != EINTR)
 		return -1;
-	do
-		rc = poll(&p, 1, timeout_ms < 0 ? -1 : timeout_ms);
-	while (rc < 0 && errno == EINTR);
-	if (rc < 0)
+	if (connect_wait(fd, timeout_ms) < 0)
 		return -1;
-	if (rc == 0) {
-		errno = ETIMEDOUT;
-		return -1;
-	}
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) < 0)
-		return -1;
-	if (e) {
-		errno = e;
-		return -1;
-	}
 	return sock_set_nonblock(fd, 0);
 }
 
@@ -394,4 +431,133 @@ int sock_send_batch(int fd, struct sock_dgram *d, int n)
 		r = sendmmsg(fd, mh, (unsigned)n, 0);
 	while (r < 0 && errno == EINTR);
 	return r;
+}
+
+void sock_batch_init(struct sock_batch *b, int slots, size_t size)
+{
+	int i;
+
+	memset(b, 0, sizeof *b);
+	b->slots = slots > BATCH_MAX ? BATCH_MAX : slots;
+	b->size = size;
+	b->d = xcalloc((size_t)b->slots, sizeof *b->d);
+	b->store = xmalloc((size_t)b->slots * size);
+	for (i = 0; i < b->slots; i++) {
+		b->d[i].buf = b->store + (size_t)i * size;
+		b->d[i].cap = size;
+	}
+}
+
+void sock_batch_free(struct sock_batch *b)
+{
+	free(b->d);
+	free(b->store);
+	b->d = NULL;
+	b->store = NULL;
+}
+
+int sock_batch_recv(int fd, struct sock_batch *b)
+{
+	return sock_recv_batch(fd, b->d, b->slots);
+}
+
+int sock_batch_flush(int fd, struct sock_batch *b)
+{
+	int i = 0, r, k;
+
+	while (i < b->queued) {
+		r = sock_send_batch(fd, b->d + i, b->queued - i);
+		if (r < 0)
+			return -1;
+		for (k = i; k < i + r; k++)
+			b->bytes += b->d[k].len;
+		b->count += (unsigned long long)r;
+		i += r;
+	}
+	b->queued = 0;
+	return 0;
+}
+
+int sock_batch_queue(int fd, struct sock_batch *b, const void *p, size_t n)
+{
+	struct sock_dgram *d = &b->d[b->queued];
+
+	if (n > b->size) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	memcpy(d->buf, p, n);
+	d->len = n;
+	d->addrlen = 0;
+	if (++b->queued == b->slots)
+		return sock_batch_flush(fd, b);
+	return 0;
+}
+
+struct replies {
+	int idle_ms, timer, err, signo;
+	sock_dgram_fn fn;
+	void *arg;
+	char *buf;
+};
+
+static void on_replies_idle(struct loop *l, void *arg)
+{
+	((struct replies *)arg)->timer = 0;
+	loop_stop(l);
+}
+
+static void on_reply(struct loop *l, int fd, unsigned ev, void *arg)
+{
+	struct replies *u = arg;
+	ssize_t n = recv(fd, u->buf, SOCK_UDP_MAX + 1, 0);
+
+	(void)ev;
+	if (n < 0) {
+		if (errno != EINTR && errno != EAGAIN) {
+			u->err = errno;
+			loop_stop(l);
+		}
+		return;
+	}
+	if (u->fn(u->buf, (size_t)n, u->arg) < 0) {
+		loop_stop(l);
+		return;
+	}
+	loop_timer_cancel(l, u->timer);
+	u->timer = loop_timer(l, u->idle_ms, on_replies_idle, u);
+}
+
+static void on_reply_error(struct loop *l, int fd, int err, void *arg)
+{
+	(void)fd;
+	((struct replies *)arg)->err = err;
+	loop_stop(l);
+}
+
+static void on_replies_signal(struct loop *l, int signo, void *arg)
+{
+	((struct replies *)arg)->signo = signo;
+	loop_stop(l);
+}
+
+int sock_recv_until_idle(int fd, int idle_ms, sock_dgram_fn fn, void *arg,
+			 int *signo)
+{
+	struct replies u = { .idle_ms = idle_ms, .fn = fn, .arg = arg };
+	struct loop *l = loop_new();
+
+	u.buf = xmalloc(SOCK_UDP_MAX + 1);
+	if (!l || loop_signal(l, SIGINT, on_replies_signal, &u) < 0 ||
+	    loop_signal(l, SIGTERM, on_replies_signal, &u) < 0 ||
+	    loop_watch(l, fd, LOOP_IN, on_reply, &u) < 0 ||
+	    loop_on_error(l, fd, on_reply_error) < 0 ||
+	    (u.timer = loop_timer(l, idle_ms, on_replies_idle, &u)) < 0 ||
+	    loop_run(l) < 0)
+		u.err = errno;
+	loop_free(l);
+	free(u.buf);
+	*signo = u.signo;
+	errno = u.err;
+	return u.err ? -1 : 0;
 }

@@ -85,4 +85,30 @@ int sock_send_batch(int fd, struct sock_dgram *d, int n);
 /* Largest UDP payload over IPv4. */
 #define SOCK_UDP_MAX 65507
 
+/* A batch: slots datagram buffers of size bytes each, to receive into
+ * or to queue datagrams in for one sendmmsg. */
+struct sock_batch {
+	struct sock_dgram *d;
+	char *store;
+	int slots, queued;
+	size_t size;
+	unsigned long long bytes, count;   /* sent so far */
+};
+void sock_batch_init(struct sock_batch *b, int slots, size_t size);
+void sock_batch_free(struct sock_batch *b);
+/* Receives up to slots datagrams into b->d (as sock_recv_batch). */
+int sock_batch_recv(int fd, struct sock_batch *b);
+/* Queues a copy of p[0..n) (n <= size) to go to fd's peer; the batch is
+ * sent when full. Returns 0, or -1 with errno. */
+int sock_batch_queue(int fd, struct sock_batch *b, const void *p, size_t n);
+/* Sends what is queued; 0 or -1 with errno. */
+int sock_batch_flush(int fd, struct sock_batch *b);
+
+/* Replies on a UDP socket, on the loop: each datagram goes to fn (which
+ * returns -1 to stop), until idle_ms pass without one, or SIGINT/SIGTERM
+ * (*signo set). Returns 0, or -1 with errno when receiving failed. */
+typedef int (*sock_dgram_fn)(const char *p, size_t n, void *arg);
+int sock_recv_until_idle(int fd, int idle_ms, sock_dgram_fn fn, void *arg,
+			 int *signo);
+
 #endif

@@ -2,8 +2,13 @@
  * loopback TCP connection, error words. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -175,6 +180,222 @@ static void test_sock(void)
 	CHECK(sock_raise_nofile() > 0);
 }
 
+/* ---- accepting with a full descriptor table ---- */
+
+struct acc_state {
+	int fds[64];
+	int nfds, pauses, last_err, lfd;
+};
+
+static void on_conn(struct loop *l, int fd, const struct sockaddr *sa,
+		    socklen_t len, void *arg)
+{
+	struct acc_state *st = arg;
+
+	(void)l;
+	(void)sa;
+	(void)len;
+	st->fds[st->nfds++] = fd;
+}
+
+static void on_pause(struct loop *l, int lfd, int err, void *arg)
+{
+	struct acc_state *st = arg;
+
+	(void)l;
+	(void)lfd;
+	st->pauses++;
+	st->last_err = err;
+}
+
+static void stop_loop(struct loop *l, void *arg)
+{
+	(void)arg;
+	loop_stop(l);
+}
+
+static int unix_listener(struct sockaddr_un *sun)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	memset(sun, 0, sizeof *sun);
+	sun->sun_family = AF_UNIX;
+	snprintf(sun->sun_path + 1, sizeof sun->sun_path - 1, "nt-unit-%d", (int)getpid());
+	if (bind(fd, (struct sockaddr *)sun, sizeof *sun) < 0 || listen(fd, 64) < 0)
+		return -1;
+	return fd;
+}
+
+static int unix_client(const struct sockaddr_un *sun)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (connect(fd, (const struct sockaddr *)sun, sizeof *sun) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void dummy_fd(struct loop *l, int fd, unsigned ev, void *arg)
+{
+	(void)l, (void)fd, (void)ev, (void)arg;
+}
+
+/* Runs l for ms milliseconds. */
+static void run_for(struct loop *l, long long ms)
+{
+	loop_timer(l, ms, stop_loop, NULL);
+	loop_run(l);
+}
+
+static void test_accept_pause(void)
+{
+	struct loop *l = loop_new();
+	struct acc_state st = { .nfds = 0 };
+	struct sockaddr_un sun;
+	struct rlimit old, low;
+	int clients[20], extra[3], i, probe;
+
+	st.lfd = unix_listener(&sun);
+	CHECK(st.lfd >= 0);
+	for (i = 0; i < 20; i++)
+		clients[i] = unix_client(&sun);
+	CHECK(clients[19] >= 0);
+	CHECK_INT(loop_accept(l, st.lfd, on_conn, on_pause, &st), 0);
+	/* Room for exactly three more descriptors. */
+	probe = dup(0);
+	close(probe);
+	getrlimit(RLIMIT_NOFILE, &old);
+	low = old;
+	low.rlim_cur = (rlim_t)probe + 3;
+	CHECK_INT(setrlimit(RLIMIT_NOFILE, &low), 0);
+	run_for(l, 300);
+	CHECK_INT(st.nfds, 3);
+	CHECK_INT(st.pauses, 1);     /* once per pause, not per retry */
+	CHECK_INT(st.last_err, EMFILE);
+	/* One of ours closes: the paused listener takes one more at once. */
+	loop_watch(l, st.fds[0], 0, dummy_fd, NULL);
+	loop_unwatch(l, st.fds[0]);
+	close(st.fds[0]);
+	run_for(l, 20);
+	CHECK_INT(st.nfds, 4);
+	CHECK_INT(st.pauses, 1);
+	/* Room again: the backlog empties, the pause ends. */
+	setrlimit(RLIMIT_NOFILE, &old);
+	run_for(l, 300);
+	CHECK_INT(st.nfds, 20);
+	CHECK_INT(st.pauses, 1);
+	/* A new pause is reported again. */
+	for (i = 0; i < 3; i++)
+		extra[i] = unix_client(&sun);
+	probe = dup(0);
+	close(probe);
+	low.rlim_cur = (rlim_t)probe;
+	setrlimit(RLIMIT_NOFILE, &low);
+	run_for(l, 100);
+	setrlimit(RLIMIT_NOFILE, &old);
+	CHECK_INT(st.nfds, 20);
+	CHECK_INT(st.pauses, 2);
+	run_for(l, 300);
+	CHECK_INT(st.nfds, 23);
+	for (i = 0; i < 3; i++)
+		close(extra[i]);
+	for (i = 1; i < st.nfds; i++)
+		close(st.fds[i]);
+	for (i = 0; i < 20; i++)
+		close(clients[i]);
+	loop_unwatch(l, st.lfd);
+	close(st.lfd);
+	loop_free(l);
+}
+
+/* ---- errors and signals ---- */
+
+static int got_err, got_events;
+
+static void on_sock_error(struct loop *l, int fd, int err, void *arg)
+{
+	(void)fd, (void)arg;
+	got_err = err;
+	loop_stop(l);
+}
+
+static void on_sock_fd(struct loop *l, int fd, unsigned ev, void *arg)
+{
+	socklen_t len = sizeof got_err;
+
+	(void)arg;
+	got_events = (int)ev;
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &got_err, &len);
+	loop_stop(l);
+}
+
+/* A non-blocking connect to a port nobody listens on fails with an
+ * error condition; the loop reads SO_ERROR and hands it over. */
+static int refused_socket(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof sin;
+	int probe = socket(AF_INET, SOCK_STREAM, 0), fd;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(probe, (struct sockaddr *)&sin, sizeof sin);
+	getsockname(probe, (struct sockaddr *)&sin, &len);
+	close(probe);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	connect(fd, (struct sockaddr *)&sin, sizeof sin);
+	return fd;
+}
+
+static void test_socket_error(void)
+{
+	struct loop *l = loop_new();
+	int fd = refused_socket();
+
+	loop_watch(l, fd, LOOP_OUT, on_sock_fd, NULL);
+	loop_on_error(l, fd, on_sock_error);
+	got_err = 0;
+	run_for(l, 2000);
+	CHECK_INT(got_err, ECONNREFUSED);
+	loop_unwatch(l, fd);
+	close(fd);
+	/* Without an error handler: LOOP_ERR, the error left to read. */
+	fd = refused_socket();
+	loop_watch(l, fd, LOOP_OUT, on_sock_fd, NULL);
+	got_err = 0;
+	run_for(l, 2000);
+	CHECK(got_events & LOOP_ERR);
+	CHECK_INT(got_err, ECONNREFUSED);
+	loop_unwatch(l, fd);
+	close(fd);
+	loop_free(l);
+}
+
+static int got_signo;
+
+static void on_sig(struct loop *l, int signo, void *arg)
+{
+	(void)arg;
+	got_signo = signo;
+	loop_stop(l);
+}
+
+static void test_signal(void)
+{
+	struct loop *l = loop_new();
+	sigset_t now;
+
+	CHECK_INT(loop_signal(l, SIGUSR1, on_sig, NULL), 0);
+	raise(SIGUSR1);
+	run_for(l, 2000);
+	CHECK_INT(got_signo, SIGUSR1);
+	raise(SIGUSR1); /* pending at loop_free: taken, not fatal */
+	loop_free(l);
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	CHECK(!sigismember(&now, SIGUSR1));
+}
+
 int main(void)
 {
 	test_lbuf();
@@ -182,5 +403,8 @@ int main(void)
 	test_timer_us();
 	test_pump_pipe();
 	test_sock();
+	test_accept_pause();
+	test_socket_error();
+	test_signal();
 	return unit_report();
 }
