@@ -338,8 +338,10 @@ struct slot {
 	int err;
 	uint32_t target;
 	uint16_t port;
-	uint8_t done, state;
+	uint8_t done, state, watched;
 };
+
+#define SPARE_MAX 64
 
 struct scan {
 	struct loop *l;
@@ -352,6 +354,8 @@ struct scan {
 	size_t ti, pi;         /* the next probe: target, address, port */
 	uint64_t ai;
 	int more, starved, finished, fatal;
+	int spare[2][SPARE_MAX];   /* refused TCP sockets to use again */
+	int nspare[2];             /* IPv4, IPv6 */
 };
 
 static long long now_us(void)
@@ -403,18 +407,33 @@ static enum scan_state state_of(const struct scan *s, int err)
 	return SCAN_FILTERED;
 }
 
+/* Keeps a refused TCP socket for the next probe, closes any other. */
+static void release_socket(struct scan *s, int fd, int v6, int err)
+{
+	if (s->o->udp || err != ECONNREFUSED) {
+		close(fd);
+		return;
+	}
+	if (s->nspare[v6] < SPARE_MAX)
+		s->spare[v6][s->nspare[v6]++] = fd;
+	else
+		close(fd);
+}
+
 /* Marks a probe answered (err 0 or why not) and frees its socket. */
 static void finish(struct slot *p, int err)
 {
 	struct scan *s = p->s;
 
-	if (p->fd >= 0) {
+	if (p->watched) {
 		loop_unwatch(s->l, p->fd);
-		close(p->fd);
-		p->fd = -1;
+		p->watched = 0;
 		s->inflight--;
 		s->starved = 0;
 	}
+	if (p->fd >= 0)
+		release_socket(s, p->fd, s->o->targets[p->target].first.version == 6, err);
+	p->fd = -1;
 	p->err = err;
 	p->state = (uint8_t)state_of(s, err);
 	p->rtt_ms = err == ETIMEDOUT ? -1 : (double)(now_us() - p->start_us) / 1000;
@@ -458,6 +477,50 @@ static int pending_error(int fd)
 	return err;
 }
 
+/* A TCP socket whose connect was refused can connect again (Linux), which
+ * spares a socket() and a close() per closed port. */
+static int new_socket(struct scan *s, int family)
+{
+	int *n = &s->nspare[family == AF_INET6];
+
+	if (!s->o->udp && *n > 0)
+		return s->spare[family == AF_INET6][--*n];
+	return socket(family, (s->o->udp ? SOCK_DGRAM : SOCK_STREAM) |
+		      SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+}
+
+/* TCP: 0 connected, EALREADY still connecting, else why not. A local
+ * target often answers before connect() returns (the kernel ran the RST
+ * on this CPU on the way out): a second connect() reads that answer and
+ * leaves a refused socket ready to be used again. */
+static int tcp_connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	int r = connect(fd, sa, len);
+
+	if (r < 0 && errno == ECONNABORTED) /* a reused socket, reset now */
+		r = connect(fd, sa, len);
+	if (r == 0)
+		return 0;
+	if (errno != EINPROGRESS)
+		return errno;
+	return connect(fd, sa, len) == 0 ? 0 : errno;
+}
+
+/* UDP: one empty datagram on a connected socket; 0 sent, else why not. */
+static int udp_probe(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	int one = 1;
+
+	/* Every ICMP unreachable becomes the socket's error, not only the
+	 * "hard" ones, so host-unreachable shows as filtered. */
+	(void)setsockopt(fd, sa->sa_family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+			 sa->sa_family == AF_INET ? IP_RECVERR : IPV6_RECVERR,
+			 &one, sizeof one);
+	if (connect(fd, sa, len) < 0 || send(fd, "", 0, 0) < 0)
+		return errno;
+	return pending_error(fd);
+}
+
 /* Opens, connects and (UDP) sends one probe: 0 (in flight or already
  * answered), or -1 with errno when it could not start. */
 static int start_probe(struct scan *s, struct slot *p)
@@ -465,48 +528,34 @@ static int start_probe(struct scan *s, struct slot *p)
 	const struct scan_target *t = &s->o->targets[p->target];
 	struct sockaddr_storage ss;
 	socklen_t len = make_sockaddr(t, p->off, p->port, &ss);
-	int one = 1, fd, e;
+	int e;
 
-	fd = socket(ss.ss_family, (s->o->udp ? SOCK_DGRAM : SOCK_STREAM) |
-		    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	p->fd = new_socket(s, ss.ss_family);
+	if (p->fd < 0)
 		return -1;
-	/* UDP: every ICMP unreachable becomes the socket's error, not only
-	 * the "hard" ones, so host-unreachable shows as filtered. */
-	if (s->o->udp)
-		(void)setsockopt(fd, ss.ss_family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
-				 ss.ss_family == AF_INET ? IP_RECVERR : IPV6_RECVERR,
-				 &one, sizeof one);
 	p->start_us = now_us();
 	p->deadline_us = p->start_us + (long long)s->o->timeout_ms * 1000;
-	if (connect(fd, (struct sockaddr *)&ss, len) < 0 && errno != EINPROGRESS)
-		goto answered;
-	if (s->o->udp && send(fd, "", 0, 0) < 0)
-		goto answered;
-	/* A local target often answers before connect() or send() returns
-	 * (the kernel ran the RST or ICMP error on this CPU on the way out):
-	 * take that answer without a trip through the loop. */
-	if ((e = pending_error(fd)) != 0) {
-		errno = e;
-		goto answered;
+	if (s->o->udp)
+		e = udp_probe(p->fd, (struct sockaddr *)&ss, len);
+	else
+		e = tcp_connect(p->fd, (struct sockaddr *)&ss, len);
+	if (e == EALREADY || (s->o->udp && e == 0)) {
+		if (loop_watch(s->l, p->fd, s->o->udp ? LOOP_IN : LOOP_OUT, on_ready, p) < 0)
+			e = errno;
+		else {
+			p->watched = 1;
+			s->inflight++;
+			return 0;
+		}
 	}
-	if (loop_watch(s->l, fd, s->o->udp ? LOOP_IN : LOOP_OUT, on_ready, p) < 0)
-		goto failed;
-	p->fd = fd;
-	s->inflight++;
-	return 0;
-answered:
-	if (retryable(errno))
-		goto failed;
-	e = errno;
-	close(fd);
+	if (retryable(e)) {
+		close(p->fd);
+		p->fd = -1;
+		errno = e;
+		return -1;
+	}
 	finish(p, e);
 	return 0;
-failed:
-	e = errno;
-	close(fd);
-	errno = e;
-	return -1;
 }
 
 static void next_cursor(struct scan *s)
@@ -639,12 +688,17 @@ static void abandon(struct scan *s)
 
 	for (i = s->head; i < s->next; i++) {
 		struct slot *p = &s->w[i & s->mask];
-		if (p->fd >= 0) {
+		if (p->watched)
 			loop_unwatch(s->l, p->fd);
+		if (p->fd >= 0)
 			close(p->fd);
-			p->fd = -1;
-		}
+		p->fd = -1;
+		p->watched = 0;
 	}
+	while (s->nspare[0] > 0)
+		close(s->spare[0][--s->nspare[0]]);
+	while (s->nspare[1] > 0)
+		close(s->spare[1][--s->nspare[1]]);
 	if (s->timer)
 		loop_timer_cancel(s->l, s->timer);
 }
