@@ -11,11 +11,14 @@ _nettool_awk='
 # cursor. Prints "opt OPTION" for each option of CMD, then what the word at
 # the cursor is: "word LITERAL" lines or "kind NAME" lines (PORT, SERVICE,
 # IFACE, HOST, FILE, DIR...).
+# An argument with literal words (main|local|N) wins over a bare name.
 function addopt(o, arg) {
 	if (!(o in seen)) { seen[o] = 1; print "opt " o }
-	if (arg != "") takes[o] = arg
+	if (arg != "" && (!(o in takes) || arg ~ /(^|[|])[a-z]/)) takes[o] = arg
 }
-function optspec(s,   t, n, i, k, m, os, arg) {
+# s: "-c COUNT", "-4|-6", "-i, --interface IFACE", "--watch [SECS]"; words:
+# the literal words of the argument when the description lists them.
+function optspec(s, words,   t, n, i, k, m, os, arg) {
 	n = split(s, t, /[ ,]+/); k = 0; arg = ""
 	for (i = 1; i <= n; i++) {
 		if (t[i] == "") continue
@@ -23,7 +26,17 @@ function optspec(s,   t, n, i, k, m, os, arg) {
 		m = split(t[i], os, "|")
 		while (m > 0) { if (os[m] ~ /^-/) opts[++k] = os[m]; m-- }
 	}
+	if (arg != "" && words != "") arg = words
 	for (i = 1; i <= k; i++) addopt(opts[i], arg)
+	if (k == 2) { peer[opts[1]] = opts[2]; peer[opts[2]] = opts[1] }
+}
+# A description that is only a list of words: "in, out or inout (default)".
+function listed(d,   w) {
+	w = "[a-z][a-z0-9-]*"
+	sub(/ [(]default[)]$/, "", d)
+	if (d !~ ("^" w "(, " w ")*,? or " w "$")) return ""
+	gsub(/,? or |, /, "|", d)
+	return d
 }
 # Takes the option groups out of a synopsis; operand groups lose brackets.
 function synopsis(s,   out, i, c, d, g) {
@@ -34,7 +47,7 @@ function synopsis(s,   out, i, c, d, g) {
 		if (d == 0) { out = out c; continue }
 		if (c == "[") d++
 		if (c == "]" && --d == 0) {
-			if (g ~ /^-/) optspec(g); else out = out " " g " "
+			if (g ~ /^-/) optspec(g, ""); else out = out " " g " "
 			continue
 		}
 		g = g c
@@ -43,15 +56,11 @@ function synopsis(s,   out, i, c, d, g) {
 }
 function want(t,   a, n, i) {
 	sub(/[.][.][.].*$/, "", t); sub(/[[].*$/, "", t)
-	if (t == "" || t == "|") return
-	if (t ~ /^[a-z0-9][a-z0-9|.-]*$/) {
-		n = split(t, a, "|")
-		for (i = 1; i <= n; i++) if (!(a[i] in said)) { said[a[i]] = 1; print "word " a[i] }
-		return
-	}
 	n = split(t, a, "|")
 	for (i = 1; i <= n; i++) {
-		if (a[i] == "CATEGORY") printf "%s", catwords
+		if (a[i] ~ /^[a-z0-9][a-z0-9.-]*$/) {
+			if (!(a[i] in said)) { said[a[i]] = 1; print "word " a[i] }
+		} else if (a[i] == "CATEGORY") printf "%s", catwords
 		else if (a[i] == "NAME" && cmd == "ifaces") print "kind IFACE"
 		else if (a[i] == "NAME" && cmd == "port") print "kind SERVICE"
 		else if (a[i] ~ /^[A-Z]/) print "kind " a[i]
@@ -66,18 +75,19 @@ cat && /^[A-Za-z]/ && !/categories:/ { cat = 0 }
 cat { for (i = 1; i <= NF; i++) if (!(($i) in incat)) { incat[$i] = 1; catwords = catwords "word " $i "\n" } }
 /^[ ]+-/ {
 	n = split($0, seg, /   */)
-	for (i = 1; i <= n; i++) if (seg[i] ~ /^-/) optspec(seg[i])
+	for (i = 1; i <= n; i++) if (seg[i] ~ /^-/) optspec(seg[i], listed(seg[i + 1]))
 }
 END {
 	nv = split(synopsis(syn), var, "nettool " cmd " ")
 	for (v = 2; v <= nv; v++) {
 		nt = split(var[v], t, " "); cnt[v] = 0
 		for (i = 1; i <= nt; i++) {
-			if (t[i] ~ /^-/) { optspec(t[i]); continue }
+			if (t[i] ~ /^-/) { optspec(t[i], ""); continue }
 			if (t[i] == "|") continue
 			pat[v, ++cnt[v]] = t[i]
 		}
 	}
+	for (o in peer) if (peer[o] in takes) addopt(o, takes[peer[o]])
 	n = split(typed, w, " "); ops = 0; arg = ""; dd = 0
 	for (i = 1; i <= n; i++) {
 		x = w[i]
@@ -141,7 +151,7 @@ _nettool() {
 	while IFS= read -r line; do
 		case $line in
 		"word "*) words+=("${line#word }") ;;
-		*PORT) words+=($(_nettool_services 1)) ;;
+		*PORT|*PORTS) words+=($(_nettool_services 1)) ;;
 		"kind SERVICE") words+=($(_nettool_services 3)) ;;
 		"kind IFACE") words+=($(ls /sys/class/net 2>/dev/null)) ;;
 		"kind HOST") COMPREPLY+=($(compgen -A hostname -- "$cur")) ;;

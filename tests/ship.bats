@@ -121,6 +121,8 @@ awk_of() { sed -n '/# nettool completion: begin/,/# nettool completion: end/p' "
 	[ -n "$(awk_of "$c/nettool.bash")" ]
 	[ "$(awk_of "$c/_nettool")" = "$(awk_of "$c/nettool.bash")" ]
 	[ "$(awk_of "$c/nettool.fish")" = "$(awk_of "$c/nettool.bash")" ]
+	# It sits in single quotes in all three shells (fish reads \\ there).
+	[ -z "$(awk_of "$c/nettool.bash" | grep -F -e "'" -e '\\')" ]
 }
 
 @test "make install puts the zsh and fish completions under DESTDIR" {
