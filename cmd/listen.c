@@ -114,7 +114,7 @@ static void on_relay_event(struct relay *r, enum relay_event ev,
 		break;
 	case RELAY_IDLE:
 		if (!s->events)
-			nt_warn("%s idle for %d s: dropped", p->peer, s->o.idle_ms / 1000);
+			nt_warn("%s idle for %g s: dropped", p->peer, s->o.idle_ms / 1000.0);
 		break;
 	case RELAY_PAUSED:
 		nt_warn("cannot accept: %s; new clients wait", strerror(p->err));
