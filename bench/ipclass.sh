@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# ipclass bulk speed: nettool against python3 ipaddress and grepcidr on the
-# same 5 million seeded IPv4 addresses, in one run. Prints lines per second
-# and the ratios. LINES=N changes the size.
+# ipclass speed, each against its peer in one run on seeded data:
+# - classification of 1 M and 5 M IPv4 addresses: grepcidr (RFC 1918 only)
+#   and python3 ipaddress;
+# - --in-file with 10,000 networks over the 5 M lines: grepcidr -f;
+# - --merge of 1 M random IPv4 prefixes: iprange --optimize and python3's
+#   collapse_addresses.
+# Prints seconds, rates and ratios. LINES=N changes the large size.
 set -euo pipefail
 NETTOOL=${NETTOOL:-./nettool}
 LINES=${LINES:-5000000}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
-command -v grepcidr >/dev/null || { echo "bench/ipclass: needs grepcidr (apt-get install grepcidr)" >&2; exit 2; }
+for t in grepcidr iprange bc; do
+	command -v $t >/dev/null || { echo "bench/ipclass: needs $t (apt-get install $t)" >&2; exit 2; }
+done
 
 # A quarter private or special, the rest random: seeded so runs compare.
 python3 - "$dir/addrs" "$LINES" <<'PY'
@@ -27,6 +33,19 @@ with open(sys.argv[1], "w") as f:
             f.write("\n".join(out) + "\n"); out = []
     if out:
         f.write("\n".join(out) + "\n")
+PY
+head -n 1000000 "$dir/addrs" > "$dir/addrs1m"
+
+# 10,000 networks of /12 to /32, and 1 M prefixes of /16 to /32.
+python3 - "$dir/nets" "$dir/prefixes" <<'PY'
+import random, sys
+r = random.Random(20261130)
+def net(lo, hi):
+    plen = r.randint(lo, hi)
+    a = r.getrandbits(32) >> (32 - plen) << (32 - plen)
+    return "%d.%d.%d.%d/%d" % (a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255, plen)
+open(sys.argv[1], "w").write("".join(net(12, 32) + "\n" for _ in range(10000)))
+open(sys.argv[2], "w").write("".join(net(16, 32) + "\n" for _ in range(1000000)))
 PY
 
 cat > "$dir/classify.py" <<'PY'
@@ -50,12 +69,19 @@ for line in sys.stdin:
     out.write("%s\t%s\t%s\n" % (s, cls, cat))
 PY
 
-# best of three wall-clock seconds for a command reading the address file
+cat > "$dir/collapse.py" <<'PY'
+import ipaddress, sys
+nets = [ipaddress.IPv4Network(l.strip()) for l in sys.stdin]
+sys.stdout.writelines("%s\n" % n for n in ipaddress.collapse_addresses(nets))
+PY
+
+# best of three wall-clock seconds for a command reading file $IN
+IN=$dir/addrs
 best() {
 	local b=999999 t0 t1 t i
 	for i in 1 2 3; do
 		t0=$(date +%s.%N)
-		"$@" < "$dir/addrs" > /dev/null
+		"$@" < "$IN" > /dev/null
 		t1=$(date +%s.%N)
 		t=$(echo "$t1 - $t0" | bc -l)
 		b=$(echo "if ($t < $b) $t else $b" | bc -l)
@@ -65,26 +91,57 @@ best() {
 once() {
 	local t0 t1
 	t0=$(date +%s.%N)
-	"$@" < "$dir/addrs" > /dev/null
+	"$@" < "$IN" > /dev/null
 	t1=$(date +%s.%N)
 	echo "$t1 - $t0" | bc -l
 }
 
 grepcidr_private() { grepcidr -e 10.0.0.0/8 -e 172.16.0.0/12 -e 192.168.0.0/16; }
 
+grepcidr_nets() { grepcidr -f "$dir/nets"; }
+iprange_merge() { iprange --optimize; }
+
 # The outputs must agree before the times mean anything.
 head -n 200000 "$dir/addrs" | "$NETTOOL" ipclass > "$dir/nettool.out"
 head -n 200000 "$dir/addrs" | python3 "$dir/classify.py" > "$dir/python.out"
 cmp -s "$dir/nettool.out" "$dir/python.out" || { echo "bench/ipclass: nettool and python disagree" >&2; exit 1; }
+"$NETTOOL" ipclass --in-file "$dir/nets" < "$dir/addrs" > "$dir/nettool.out"
+grepcidr -f "$dir/nets" < "$dir/addrs" > "$dir/grepcidr.out"
+cmp -s "$dir/nettool.out" "$dir/grepcidr.out" || { echo "bench/ipclass: --in-file and grepcidr -f disagree" >&2; exit 1; }
+"$NETTOOL" ipclass --merge < "$dir/prefixes" > "$dir/nettool.out"
+iprange --optimize < "$dir/prefixes" | sed '/\//!s/$/\/32/' > "$dir/iprange.out"
+cmp -s "$dir/nettool.out" "$dir/iprange.out" || { echo "bench/ipclass: --merge and iprange disagree" >&2; exit 1; }
 
-t_nt=$(best "$NETTOOL" ipclass)
-t_gc=$(best grepcidr_private)
-t_py=$(once python3 "$dir/classify.py")
+rate() { printf "%.2f" "$(echo "$1 / $2 / 1000000" | bc -l)"; }
+row() { printf '%-46s %8.3f %12s\n' "$1" "$2" "$(rate "$3" "$2")"; }
+ratio() { printf '%.1f' "$(echo "$1 / $2" | bc -l)"; }
 
-rate() { printf "%.2f" "$(echo "$LINES / $1 / 1000000" | bc -l)"; }
-printf '%-44s %8s %14s\n' "ipclass bulk, $LINES IPv4 lines" "seconds" "M lines/s"
-printf '%-44s %8.3f %14s\n' "nettool ipclass (classify every line)" "$t_nt" "$(rate "$t_nt")"
-printf '%-44s %8.3f %14s\n' "grepcidr (match RFC 1918 only)" "$t_gc" "$(rate "$t_gc")"
-printf '%-44s %8.3f %14s\n' "python3 ipaddress (same three columns)" "$t_py" "$(rate "$t_py")"
-printf 'ratio nettool/grepcidr: %.1fx   nettool/python3: %.0fx\n' \
-	"$(echo "$t_gc / $t_nt" | bc -l)" "$(echo "$t_py / $t_nt" | bc -l)"
+IN=$dir/addrs1m
+N1=$(wc -l < "$IN")
+c1_nt=$(best "$NETTOOL" ipclass)
+c1_gc=$(best grepcidr_private)
+c1_py=$(once python3 "$dir/classify.py")
+IN=$dir/addrs
+c5_nt=$(best "$NETTOOL" ipclass)
+c5_gc=$(best grepcidr_private)
+in_nt=$(best "$NETTOOL" ipclass --in-file "$dir/nets")
+in_gc=$(best grepcidr_nets)
+IN=$dir/prefixes
+mg_nt=$(best "$NETTOOL" ipclass --merge)
+mg_ip=$(best iprange_merge)
+mg_py=$(once python3 "$dir/collapse.py")
+
+printf '%-46s %8s %12s\n' "ipclass (shared machine: best of 3)" "seconds" "M lines/s"
+row "classify $N1: nettool ipclass" "$c1_nt" "$N1"
+row "classify $N1: grepcidr (RFC 1918 only)" "$c1_gc" "$N1"
+row "classify $N1: python3 ipaddress (once)" "$c1_py" "$N1"
+row "classify $LINES: nettool ipclass" "$c5_nt" "$LINES"
+row "classify $LINES: grepcidr (RFC 1918 only)" "$c5_gc" "$LINES"
+row "10,000 networks over $LINES: nettool --in-file" "$in_nt" "$LINES"
+row "10,000 networks over $LINES: grepcidr -f" "$in_gc" "$LINES"
+row "merge 1 M prefixes: nettool --merge" "$mg_nt" 1000000
+row "merge 1 M prefixes: iprange --optimize" "$mg_ip" 1000000
+row "merge 1 M prefixes: python3 collapse (once)" "$mg_py" 1000000
+echo "ratio classify nettool/grepcidr: $N1 $(ratio "$c1_gc" "$c1_nt")x, $LINES $(ratio "$c5_gc" "$c5_nt")x; nettool/python3 ($N1): $(ratio "$c1_py" "$c1_nt")x"
+echo "ratio --in-file nettool/grepcidr -f: $(ratio "$in_gc" "$in_nt")x"
+echo "ratio --merge nettool/iprange: $(ratio "$mg_ip" "$mg_nt")x; nettool/python3: $(ratio "$mg_py" "$mg_nt")x"

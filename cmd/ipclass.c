@@ -7,10 +7,17 @@
 #include "names/addr.h"
 #include "cmd.h"
 #include "core/io.h"
+#include "core/lines.h"
 #include "core/out.h"
+#include "ipclass.h"
 
 const char ipclass_usage[] =
-"usage: nettool ipclass [--json] [--filter CATEGORY] [ADDR[/PREFIX] | ADDR NETMASK]...\n"
+"usage: nettool ipclass [-j|--json] [-f|--filter CATEGORY] [ADDR[/PREFIX] | ADDR NETMASK]...\n"
+"       nettool ipclass [--json] [--force] --split PREFIX | --subnets N CIDR...\n"
+"       nettool ipclass [--json] --range START END | --range START-END\n"
+"       nettool ipclass [--json] --merge [CIDR | ADDR | START-END]...\n"
+"       nettool ipclass [--json] [-v] --in CIDR[,CIDR...] | --in-file FILE\n"
+"       nettool ipclass [--json] --reverse ADDR[/PREFIX]...\n"
 "\n"
 "Classify IPv4 and IPv6 addresses: classful class (A-E) with leading bits,\n"
 "default mask and network/host split, the dotted binary form, and the\n"
@@ -19,68 +26,52 @@ const char ipclass_usage[] =
 "Without operands, reads one address per line from standard input and\n"
 "prints ADDRESS<TAB>CLASS<TAB>CATEGORY.\n"
 "\n"
-"  -j, --json             one JSON object per address\n"
+"  -j, --json             one JSON object per address (or CIDR, or line)\n"
 "  -f, --filter CATEGORY  only addresses in CATEGORY (exit 1 if none)\n"
+"\n"
+"Subnet planning, IPv4 and IPv6, one CIDR per output line:\n"
+"      --split PREFIX     the subnets of length PREFIX of each CIDR\n"
+"      --subnets N        the smallest prefix giving N subnets, and those\n"
+"      --force            allow more than 2^20 subnets\n"
+"      --range            a range START END as the fewest CIDRs\n"
+"      --merge            the fewest CIDRs covering the operands (or the\n"
+"                         lines of standard input): addresses, CIDRs, ranges\n"
+"      --in LIST          print the lines of standard input whose first\n"
+"                         address lies in a CIDR of the comma-separated LIST\n"
+"      --in-file FILE     the same with one CIDR, address or range a line\n"
+"  -v, --invert-match     with --in: print the other lines\n"
+"      --reverse          the reverse DNS name of each address, or the\n"
+"                         reverse zones of each network\n"
 "\n"
 "IPv4 categories: this-network private shared loopback link-local\n"
 "  ietf-protocol documentation benchmarking multicast reserved broadcast global\n"
 "IPv6 categories: unspecified loopback ipv4-mapped nat64 discard teredo\n"
 "  documentation 6to4 unique-local link-local multicast global reserved\n";
 
-/* Longer than any address with a prefix: the rest of such a line is junk. */
-#define MAX_ADDR_TEXT 128
-#define BULK_BUF (1u << 20)
-
-struct ipclass {
-	int json;
-	const char *filter;
-	struct out *out;
-	int bad;        /* inputs that were not addresses */
-	long matched;   /* records printed */
+static const struct out_col columns[] = {
+	{ "address", "address", 0, 0 },
+	{ "version", "version", OUT_JSON_ONLY, 0 },
+	{ "class", "class", 0, 0 },
+	{ "leading_bits", "leading bits", 0, 0 },
+	{ "default_mask", "default mask", 0, 0 },
+	{ "default_prefix", "default prefix", OUT_JSON_ONLY, 0 },
+	{ "network_part", "network part", 0, 0 },
+	{ "host_part", "host part", 0, 0 },
+	{ "binary", "binary", 0, 0 },
+	{ "category", "category", 0, 0 },
+	{ "scope", "scope", 0, 0 },
+	{ "range", "range", 0, 0 },
+	{ "range_name", "range name", 0, 0 },
+	{ "rfc", "rfc", 0, 0 },
+	{ "prefix", "prefix", 0, 0 },
+	{ "network", "network", 0, 0 },
+	{ "netmask", "netmask", 0, 0 },
+	{ "wildcard", "wildcard", 0, 0 },
+	{ "broadcast", "broadcast", 0, 0 },
+	{ "first_host", "first host", 0, 0 },
+	{ "last_host", "last host", 0, 0 },
+	{ "hosts", "hosts", OUT_RIGHT, 0 },
 };
-
-enum col {
-	C_ADDRESS, C_VERSION, C_CLASS, C_LEADING, C_DEFMASK, C_DEFPREFIX,
-	C_NETPART, C_HOSTPART, C_BINARY, C_CATEGORY, C_SCOPE, C_RANGE,
-	C_RANGE_NAME, C_RFC, C_PREFIX, C_NETWORK, C_NETMASK, C_WILDCARD,
-	C_BROADCAST, C_FIRST, C_LAST, C_HOSTS, C_COUNT
-};
-
-static const struct out_col columns[C_COUNT] = {
-	[C_ADDRESS] = { "address", "address", 0, 0 },
-	[C_VERSION] = { "version", "version", OUT_JSON_ONLY, 0 },
-	[C_CLASS] = { "class", "class", 0, 0 },
-	[C_LEADING] = { "leading_bits", "leading bits", 0, 0 },
-	[C_DEFMASK] = { "default_mask", "default mask", 0, 0 },
-	[C_DEFPREFIX] = { "default_prefix", "default prefix", OUT_JSON_ONLY, 0 },
-	[C_NETPART] = { "network_part", "network part", 0, 0 },
-	[C_HOSTPART] = { "host_part", "host part", 0, 0 },
-	[C_BINARY] = { "binary", "binary", 0, 0 },
-	[C_CATEGORY] = { "category", "category", 0, 0 },
-	[C_SCOPE] = { "scope", "scope", 0, 0 },
-	[C_RANGE] = { "range", "range", 0, 0 },
-	[C_RANGE_NAME] = { "range_name", "range name", 0, 0 },
-	[C_RFC] = { "rfc", "rfc", 0, 0 },
-	[C_PREFIX] = { "prefix", "prefix", 0, 0 },
-	[C_NETWORK] = { "network", "network", 0, 0 },
-	[C_NETMASK] = { "netmask", "netmask", 0, 0 },
-	[C_WILDCARD] = { "wildcard", "wildcard", 0, 0 },
-	[C_BROADCAST] = { "broadcast", "broadcast", 0, 0 },
-	[C_FIRST] = { "first_host", "first host", 0, 0 },
-	[C_LAST] = { "last_host", "last host", 0, 0 },
-	[C_HOSTS] = { "hosts", "hosts", OUT_RIGHT, 0 },
-};
-
-/* "172.20" and "1.5": the classful network and host bytes. */
-static void split_bytes(const struct ip *ip, int from, int to, char *buf)
-{
-	char *p = buf;
-	int i;
-
-	for (i = from; i < to; i++)
-		p += sprintf(p, i > from ? ".%u" : "%u", ip->b[i]);
-	*p = '\0';
-}
 
 static void emit_class(struct out *o, const struct ip *ip)
 {
@@ -89,25 +80,20 @@ static void emit_class(struct out *o, const struct ip *ip)
 	struct ipv4_class c = addr_ipv4_class(a);
 	char buf[ADDR_STRLEN], net[16], host[16];
 
-	out_fmt(o, "%c", c.letter);
-	out_str(o, c.leading);
+	out_fmt(out_key(o, "class"), "%c", c.letter);
+	out_str(out_key(o, "leading_bits"), c.leading);
 	if (c.default_prefix > 0) {
 		struct ip_prefix p = { *ip, c.default_prefix };
 		struct addr_net n;
 		addr_network(&p, &n);
-		out_str(o, addr_format(&n.netmask, buf));
-		out_int(o, c.default_prefix);
-		split_bytes(ip, 0, c.network_bytes, net);
-		split_bytes(ip, c.network_bytes, 4, host);
-		out_str(o, net);
-		out_str(o, host);
-	} else {
-		out_skip(o);
-		out_skip(o);
-		out_skip(o);
-		out_skip(o);
+		out_str(out_key(o, "default_mask"), addr_format(&n.netmask, buf));
+		out_int(out_key(o, "default_prefix"), c.default_prefix);
+		out_str(out_key(o, "network_part"),
+			addr_format_octets(ip, 0, c.network_bytes, net));
+		out_str(out_key(o, "host_part"),
+			addr_format_octets(ip, c.network_bytes, 4, host));
 	}
-	out_str(o, addr_format_binary(ip, buf));
+	out_str(out_key(o, "binary"), addr_format_binary(ip, buf));
 }
 
 static void emit_network(struct out *o, const struct ip_prefix *p)
@@ -116,115 +102,44 @@ static void emit_network(struct out *o, const struct ip_prefix *p)
 	char buf[ADDR_STRLEN];
 
 	addr_network(p, &n);
-	out_int(o, p->prefix);
-	out_str(o, addr_format(&n.network, buf));
-	out_str(o, addr_format(&n.netmask, buf));
-	out_str(o, addr_format(&n.wildcard, buf));
+	out_int(out_key(o, "prefix"), p->prefix);
+	out_str(out_key(o, "network"), addr_format(&n.network, buf));
+	out_str(out_key(o, "netmask"), addr_format(&n.netmask, buf));
+	out_str(out_key(o, "wildcard"), addr_format(&n.wildcard, buf));
 	if (n.has_broadcast)
-		out_str(o, addr_format(&n.broadcast, buf));
-	else
-		out_skip(o);
-	out_str(o, addr_format(&n.first, buf));
-	out_str(o, addr_format(&n.last, buf));
-	out_num(o, n.hosts);
+		out_str(out_key(o, "broadcast"), addr_format(&n.broadcast, buf));
+	out_str(out_key(o, "first_host"), addr_format(&n.first, buf));
+	out_str(out_key(o, "last_host"), addr_format(&n.last, buf));
+	out_num(out_key(o, "hosts"), n.hosts);
 }
 
 static int emit_record(struct ipclass *ic, const struct ip_prefix *p)
 {
 	const struct addr_range *r = addr_classify(&p->ip);
+	const char *scope = addr_ipv6_mcast_scope(&p->ip);
 	struct out *o = ic->out;
 	char buf[ADDR_STRLEN];
-	int i;
 
 	if (ic->filter && strcmp(r->category, ic->filter) != 0)
 		return 0;
 	ic->matched++;
-	out_str(o, addr_format(&p->ip, buf));
-	out_int(o, p->ip.version);
-	if (p->ip.version == 4) {
+	out_str(out_key(o, "address"), addr_format(&p->ip, buf));
+	out_int(out_key(o, "version"), p->ip.version);
+	if (p->ip.version == 4)
 		emit_class(o, &p->ip);
-	} else {
-		out_str(o, NULL); /* IPv6 has no class */
-		for (i = C_LEADING; i <= C_BINARY; i++)
-			out_skip(o);
-	}
-	out_str(o, r->category);
-	if (addr_ipv6_mcast_scope(&p->ip))
-		out_str(o, addr_ipv6_mcast_scope(&p->ip));
 	else
-		out_skip(o);
+		out_str(out_key(o, "class"), NULL); /* IPv6 has no class */
+	out_str(out_key(o, "category"), r->category);
+	if (scope)
+		out_str(out_key(o, "scope"), scope);
 	if (r->cidr) {
-		out_str(o, r->cidr);
-		out_str(o, r->name);
-		out_str(o, r->rfc);
-	} else {
-		out_skip(o);
-		out_skip(o);
-		out_skip(o);
+		out_str(out_key(o, "range"), r->cidr);
+		out_str(out_key(o, "range_name"), r->name);
+		out_str(out_key(o, "rfc"), r->rfc);
 	}
 	if (p->prefix >= 0)
 		emit_network(o, p);
 	return out_end(o);
-}
-
-/* One line naming the bad part of text, e.g. "'256.1.1.1': part '256' is
- * out of range (0-255)". */
-static void describe_error(const char *text, size_t n, const struct addr_error *e,
-			   char *msg, size_t size)
-{
-	char q[MAX_ADDR_TEXT * 4 + 8], part[MAX_ADDR_TEXT * 4 + 8];
-	size_t plen = e->pos <= n ? (e->len < n - e->pos ? e->len : n - e->pos) : 0;
-	int v6 = memchr(text, ':', n) != NULL;
-
-	nt_quoten(text, n, q, sizeof q);
-	nt_quoten(text + (e->pos <= n ? e->pos : n), plen, part, sizeof part);
-	switch (e->code) {
-	case ADDR_EMPTY:
-		snprintf(msg, size, "empty address");
-		break;
-	case ADDR_BAD_CHAR:
-		snprintf(msg, size, "'%s': unexpected character '%s' at position %zu",
-			 q, part, e->pos + 1);
-		break;
-	case ADDR_OCTET_RANGE:
-	case ADDR_LEADING_ZERO:
-		snprintf(msg, size, "'%s': part '%s' %s", q, part,
-			 e->code == ADDR_OCTET_RANGE ? "is out of range (0-255)" :
-			 "has a leading zero (octal and padded forms are not accepted)");
-		break;
-	case ADDR_EMPTY_PART:
-		snprintf(msg, size, "'%s': empty part at position %zu", q, e->pos + 1);
-		break;
-	case ADDR_TOO_MANY:
-		snprintf(msg, size, "'%s': too many parts ('%s' after the fourth)", q, part);
-		break;
-	case ADDR_BAD_PREFIX:
-		snprintf(msg, size, "'%s': prefix length '%s' is not a plain decimal number (0-%d)",
-			 q, part, v6 ? 128 : 32);
-		break;
-	case ADDR_PREFIX_RANGE:
-		snprintf(msg, size, "'%s': prefix length '%s' is out of range (0-%d)",
-			 q, part, v6 ? 128 : 32);
-		break;
-	case ADDR_BAD_NETMASK:
-		snprintf(msg, size, "'%s': netmask '%s' is not a contiguous netmask", q, part);
-		break;
-	default:
-		snprintf(msg, size, "'%s': %s", q, addr_strerror(e->code));
-	}
-}
-
-static void report_bad(struct ipclass *ic, long lineno, const char *text, size_t n,
-		       const struct addr_error *e)
-{
-	char msg[2048];
-
-	describe_error(text, n, e, msg, sizeof msg);
-	if (lineno > 0)
-		nt_warn("line %ld: %s", lineno, msg);
-	else
-		nt_warn("%s", msg);
-	ic->bad++;
 }
 
 /* ADDR NETMASK: an IPv4 operand after a bare IPv4 address that starts with
@@ -245,7 +160,7 @@ static int classify_operands(struct ipclass *ic, int argc, char **argv)
 		const char *s = argv[i];
 
 		if (addr_parse_prefix(s, strlen(s), &p, &e) < 0) {
-			report_bad(ic, 0, s, strlen(s), &e);
+			ipclass_bad(ic, NULL, 0, s, strlen(s), &e);
 			continue;
 		}
 		if (i + 1 < argc && is_netmask_operand(&p, argv[i + 1])) {
@@ -254,7 +169,7 @@ static int classify_operands(struct ipclass *ic, int argc, char **argv)
 			if (p.prefix < 0) {
 				if (e.code != ADDR_BAD_NETMASK)
 					e = (struct addr_error){ ADDR_BAD_NETMASK, 0, strlen(m) };
-				report_bad(ic, 0, m, strlen(m), &e);
+				ipclass_bad(ic, NULL, 0, m, strlen(m), &e);
 				continue;
 			}
 		}
@@ -269,24 +184,13 @@ static int classify_operands(struct ipclass *ic, int argc, char **argv)
 struct bulk {
 	struct ipclass *ic;
 	struct obuf ob;
-	long lineno;
+	long lines;
 };
 
-static void trim(const char **s, size_t *n)
-{
-	while (*n && ((*s)[*n - 1] == '\r' || (*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
-	while (*n && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-}
-
-static void put_tsv(struct bulk *b, const char *s, size_t n, char cls, const char *cat)
+static void put_tsv(struct obuf *ob, const char *s, size_t n, char cls,
+		    const char *cat, size_t clen)
 {
 	char mid[4] = { '\t', cls, '\t', 0 };
-	size_t clen = strlen(cat);
-	struct obuf *ob = &b->ob;
 
 	/* Fast path: room for the whole line in the buffer. */
 	if (ob->len + n + clen + 4 <= ob->cap) {
@@ -304,126 +208,136 @@ static void put_tsv(struct bulk *b, const char *s, size_t n, char cls, const cha
 	obuf_put(ob, "\n", 1);
 }
 
-static void bulk_line(struct bulk *b, const char *s, size_t n)
+static int bulk_line(void *ctx, const char *s, size_t n, long lineno)
 {
+	struct bulk *b = ctx;
 	struct ipclass *ic = b->ic;
 	struct addr_error e;
-	struct ip_prefix p;
-	uint32_t a;
+	struct addr_line l;
 
-	b->lineno++;
-	trim(&s, &n);
-	if (n > MAX_ADDR_TEXT) {
-		nt_warn("line %ld: line is too long (%zu bytes) to be an address",
-			b->lineno, n);
+	b->lines = lineno;
+	if (!s) {
+		nt_warn("line %ld: line is too long to be an address", lineno);
 		ic->bad++;
-		return;
-	}
-	if (!ic->json && addr_parse_ipv4(s, n, &a, NULL) == 0) {
-		const char *cat = addr_category_ipv4(a);
-		if (ic->filter && strcmp(cat, ic->filter) != 0)
-			return;
+	} else if (addr_classify_line(s, n, &l, &e) < 0) {
+		if (e.code == ADDR_TOO_LONG)
+			nt_warn("line %ld: line is too long (%zu bytes) to be an address",
+				lineno, e.len);
+		else
+			ipclass_bad(ic, NULL, lineno, l.addr, l.len, &e);
+		ic->bad += e.code == ADDR_TOO_LONG;
+	} else if (ic->json) {
+		if (!l.parsed)
+			addr_parse_prefix(l.addr, l.len, &l.p, NULL);
+		return emit_record(ic, &l.p) < 0;
+	} else if (!ic->filter || strcmp(l.category, ic->filter) == 0) {
 		ic->matched++;
-		put_tsv(b, s, n, addr_ipv4_class(a).letter, cat);
-		return;
+		put_tsv(&b->ob, l.addr, l.len, l.cls, l.category, l.category_len);
+		return b->ob.err != 0;
 	}
-	if (addr_parse_prefix(s, n, &p, &e) < 0) {
-		report_bad(ic, b->lineno, s, n, &e);
-		return;
-	}
-	if (ic->json) {
-		emit_record(ic, &p);
-		return;
-	}
-	{
-		const char *cat = addr_classify(&p.ip)->category;
-		char cls = p.ip.version == 4 ? addr_ipv4_class(
-			(uint32_t)p.ip.b[0] << 24).letter : '-';
-		if (ic->filter && strcmp(cat, ic->filter) != 0)
-			return;
-		ic->matched++;
-		put_tsv(b, s, n, cls, cat);
-	}
+	return 0;
 }
 
 static int classify_stdin(struct ipclass *ic)
 {
 	struct bulk b = { ic, { 0 }, 0 };
-	char *buf = malloc(BULK_BUF);
-	size_t have = 0;
-	int skipping = 0, rc = 0;
+	int rc = 0;
 
-	if (!buf || obuf_init(&b.ob, STDOUT_FILENO, 1u << 16) < 0)
-		nt_die(EXIT_USAGE, "out of memory");
-	for (;;) {
-		ssize_t r = io_read(STDIN_FILENO, buf + have, BULK_BUF - have);
-		char *p = buf, *end, *nl;
-
-		if (r < 0)
-			nt_die(EXIT_USAGE, "cannot read standard input: %s", strerror(errno));
-		end = buf + have + r;
-		while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
-			if (skipping)
-				skipping = 0; /* the end of an overlong line */
-			else
-				bulk_line(&b, p, (size_t)(nl - p));
-			p = nl + 1;
-		}
-		have = (size_t)(end - p);
-		if (r == 0) {
-			if (have && !skipping)
-				bulk_line(&b, p, have);
-			break;
-		}
-		memmove(buf, p, have);
-		if (have == BULK_BUF) {
-			/* A "line" of a megabyte: report it once, drop the rest. */
-			if (!skipping) {
-				b.lineno++;
-				nt_warn("line %ld: line is too long to be an address",
-					b.lineno);
-				ic->bad++;
-				skipping = 1;
-			}
-			have = 0;
-		}
-		if (b.ob.err)
-			break;
-	}
+	if (obuf_init(&b.ob, STDOUT_FILENO, 1u << 16) < 0)
+		nt_die(EXIT_NOMEM, "out of memory");
+	if (lines_each(STDIN_FILENO, IPCLASS_BUF, bulk_line, &b, NULL) < 0)
+		nt_die(EXIT_USAGE, "cannot read standard input: %s", strerror(errno));
 	if (obuf_flush(&b.ob) < 0 || fflush(stdout) != 0) {
 		errno = b.ob.err ? b.ob.err : errno;
 		rc = -1;
 	}
-	if (b.lineno == 0 && rc == 0)
-		nt_usage_error("no addresses on standard input");
 	obuf_free(&b.ob);
-	free(buf);
+	if (rc == 0 && b.lines == 0)
+		nt_usage_error("no addresses on standard input");
 	return rc;
+}
+
+/* ---- options --------------------------------------------------------- */
+
+static void set_mode(struct ipclass *ic, enum ipclass_mode m, const char *arg)
+{
+	static const char *const names[] = {
+		"", "--split", "--subnets", "--range", "--merge", "--in", "--reverse",
+	};
+
+	if (ic->mode != MODE_CLASSIFY && ic->mode != m)
+		nt_usage_error("%s and %s cannot be combined", names[ic->mode], names[m]);
+	if (ic->mode == m && m == MODE_IN)
+		nt_usage_error("--in and --in-file cannot be combined (put the networks in the file)");
+	ic->mode = m;
+	ic->mode_arg = arg;
+}
+
+static void parse_options(struct ipclass *ic, int argc, char **argv)
+{
+	enum { O_SPLIT = 256, O_SUBNETS, O_RANGE, O_MERGE, O_IN, O_IN_FILE,
+	       O_REVERSE, O_FORCE };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "invert-match", no_argument, NULL, 'v' },
+		{ "split", required_argument, NULL, O_SPLIT },
+		{ "subnets", required_argument, NULL, O_SUBNETS },
+		{ "range", no_argument, NULL, O_RANGE },
+		{ "merge", no_argument, NULL, O_MERGE },
+		{ "in", required_argument, NULL, O_IN },
+		{ "in-file", required_argument, NULL, O_IN_FILE },
+		{ "reverse", no_argument, NULL, O_REVERSE },
+		{ "force", no_argument, NULL, O_FORCE },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const enum ipclass_mode modes[] = {
+		MODE_SPLIT, MODE_SUBNETS, MODE_RANGE, MODE_MERGE, MODE_IN, MODE_IN,
+		MODE_REVERSE,
+	};
+	int c;
+
+	while ((c = nt_getopt(argc, argv, "jf:v", longopts)) != -1) {
+		if (c == 'j')
+			ic->json = 1;
+		else if (c == 'f')
+			ic->filter = optarg;
+		else if (c == 'v')
+			ic->invert = 1;
+		else if (c == O_FORCE)
+			ic->force = 1;
+		else if (c == O_IN_FILE)
+			ic->in_file = optarg, set_mode(ic, MODE_IN, NULL);
+		else if (c >= O_SPLIT && c <= O_REVERSE)
+			set_mode(ic, modes[c - O_SPLIT], optarg);
+	}
+}
+
+static void check_options(struct ipclass *ic)
+{
+	char q[128];
+
+	if (ic->filter && ic->mode != MODE_CLASSIFY)
+		nt_usage_error("--filter classifies; it cannot be combined with subnet planning");
+	if (ic->filter && !addr_is_category(ic->filter, 0))
+		nt_usage_error("unknown category '%s' (see 'nettool ipclass --help' for the list)",
+			       nt_quote(ic->filter, q, sizeof q));
+	if (ic->invert && ic->mode != MODE_IN)
+		nt_usage_error("-v only applies to --in and --in-file");
 }
 
 int cmd_ipclass(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ipclass ic = { 0 };
-	char q[128];
-	int c, rc;
+	int rc;
 
-	while ((c = nt_getopt(argc, argv, "jf:", longopts)) != -1) {
-		if (c == 'j')
-			ic.json = 1;
-		else if (c == 'f')
-			ic.filter = optarg;
-	}
-	if (ic.filter && !addr_is_category(ic.filter, 0))
-		nt_usage_error("unknown category '%s' (see 'nettool ipclass --help' for the list)",
-			       nt_quote(ic.filter, q, sizeof q));
+	parse_options(&ic, argc, argv);
+	check_options(&ic);
 	argc -= optind;
 	argv += optind;
-	ic.out = out_open(stdout, ic.json ? OUT_JSON : OUT_LIST, columns, C_COUNT);
+	if (ic.mode != MODE_CLASSIFY)
+		return ipplan_run(&ic, argc, argv);
+	ic.out = out_open(stdout, ic.json ? OUT_JSON : OUT_LIST, columns, sizeof columns / sizeof columns[0]);
 	if (argc > 0) {
 		rc = classify_operands(&ic, argc, argv);
 	} else {
@@ -431,12 +345,6 @@ int cmd_ipclass(int argc, char **argv)
 			nt_usage_error("no address given: name addresses or pipe them on standard input");
 		rc = classify_stdin(&ic);
 	}
-	if (out_close(ic.out) < 0 || rc < 0) {
-		if (errno == EPIPE)
-			return EXIT_NO; /* dispatch ends quietly on a closed pipe */
-		nt_die(EXIT_USAGE, "write error on standard output: %s", strerror(errno));
-	}
-	if (ic.bad)
-		return EXIT_USAGE;
-	return ic.filter && ic.matched == 0 ? EXIT_NO : EXIT_YES;
+	rc = out_close(ic.out) < 0 || rc < 0;
+	return ipclass_finish(&ic, rc, ic.filter != NULL);
 }

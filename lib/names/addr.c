@@ -65,6 +65,36 @@ int addr_parse_ipv4(const char *s, size_t n, uint32_t *out, struct addr_error *e
 	return 0;
 }
 
+__attribute__((hot)) size_t addr_scan_ipv4(const char *s, size_t n, uint32_t *out)
+{
+	const char *p = s, *end = s + n;
+	uint32_t a = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned v;
+
+		if (part && (p == end || *p++ != '.'))
+			return 0;
+		if (p == end || !is_digit(*p))
+			return 0;
+		v = (unsigned)(*p++ - '0');
+		if (p < end && is_digit(*p)) {
+			if (v == 0)
+				return 0; /* leading zero */
+			v = v * 10 + (unsigned)(*p++ - '0');
+			if (p < end && is_digit(*p)) {
+				v = v * 10 + (unsigned)(*p++ - '0');
+				if (v > 255 || (p < end && is_digit(*p)))
+					return 0;
+			}
+		}
+		a = a << 8 | v;
+	}
+	*out = a;
+	return (size_t)(p - s);
+}
+
 static void ip_from_v4(struct ip *ip, uint32_t a)
 {
 	memset(ip, 0, sizeof *ip);
@@ -201,6 +231,8 @@ const char *addr_strerror(enum addr_err e)
 	case ADDR_PREFIX_RANGE: return "prefix length is out of range";
 	case ADDR_BAD_NETMASK: return "not a contiguous netmask";
 	case ADDR_TOO_LONG: return "too long to be an address";
+	case ADDR_RANGE_ORDER: return "the range starts after its end";
+	case ADDR_RANGE_FAMILY: return "the range mixes IPv4 and IPv6";
 	}
 	return "invalid address";
 }
@@ -225,6 +257,17 @@ char *addr_format_binary(const struct ip *ip, char *buf)
 		for (bit = 7; bit >= 0; bit--)
 			*p++ = (char)('0' + ((ip->b[i] >> bit) & 1));
 	}
+	*p = '\0';
+	return buf;
+}
+
+char *addr_format_octets(const struct ip *ip, int from, int to, char *buf)
+{
+	char *p = buf;
+	int i;
+
+	for (i = from; i < to; i++)
+		p += sprintf(p, i > from ? ".%u" : "%u", ip->b[i]);
 	*p = '\0';
 	return buf;
 }
@@ -282,6 +325,15 @@ static const struct addr_range v4_ranges[] = {
 	[V4_GLOBAL] = { "global", "Global", NULL, NULL },
 };
 
+/* strlen of each category, for the bulk path. */
+static const unsigned char v4_category_len[] = {
+	[V4_THIS_NETWORK] = 12, [V4_PRIVATE_10] = 7, [V4_SHARED] = 6,
+	[V4_LOOPBACK] = 8, [V4_LINK_LOCAL] = 10, [V4_PRIVATE_172] = 7,
+	[V4_IETF] = 13, [V4_TEST_NET_1] = 13, [V4_PRIVATE_192] = 7,
+	[V4_BENCHMARK] = 12, [V4_TEST_NET_2] = 13, [V4_TEST_NET_3] = 13,
+	[V4_MULTICAST] = 9, [V4_RESERVED] = 8, [V4_BROADCAST] = 9, [V4_GLOBAL] = 6,
+};
+
 /* A switch on the first octet: bulk classification is one branch or two. */
 static int v4_range_index(uint32_t a)
 {
@@ -317,6 +369,46 @@ static int v4_range_index(uint32_t a)
 const char *addr_category_ipv4(uint32_t a)
 {
 	return v4_ranges[v4_range_index(a)].category;
+}
+
+static int is_line_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+int addr_classify_line(const char *s, size_t n, struct addr_line *out,
+		       struct addr_error *err)
+{
+	uint32_t a;
+	size_t len = addr_scan_ipv4(s, n, &a);
+
+	out->parsed = 0;
+	if (len && (len == n || (len + 1 == n && s[len] == '\r'))) {
+		out->addr = s;
+		out->len = len;
+		int r = v4_range_index(a);
+		out->cls = "AAAAAAAABBBBCCDE"[a >> 28];
+		out->category = v4_ranges[r].category;
+		out->category_len = v4_category_len[r];
+		return 0;
+	}
+	while (n && is_line_blank(s[n - 1]))
+		n--;
+	while (n && is_line_blank(*s)) {
+		s++;
+		n--;
+	}
+	out->addr = s; /* on an error too: what the error's position is in */
+	out->len = n;
+	if (n > ADDR_LINE_MAX)
+		return fail(err, ADDR_TOO_LONG, 0, n);
+	if (addr_parse_prefix(s, n, &out->p, err) < 0)
+		return -1;
+	out->parsed = 1;
+	out->cls = out->p.ip.version == 4 ? addr_ipv4_class(ip_to_v4(&out->p.ip)).letter : '-';
+	out->category = addr_classify(&out->p.ip)->category;
+	out->category_len = strlen(out->category);
+	return 0;
 }
 
 /* IANA IPv6 Special-Purpose Address Registry; the first match wins, so
@@ -420,7 +512,7 @@ static void mask_bits(struct ip *m, int version, int prefix)
 }
 
 /* 2^n in decimal, n <= 128, by doubling a digit string. */
-static void pow2_decimal(int n, char *out)
+void addr_pow2_decimal(int n, char *out)
 {
 	char d[48];
 	int len = 1, i, k;
@@ -469,6 +561,84 @@ void addr_network(const struct ip_prefix *p, struct addr_net *out)
 		snprintf(out->hosts, sizeof out->hosts, "%llu",
 			 (unsigned long long)((UINT64_C(1) << host_bits) - 2));
 	} else {
-		pow2_decimal(host_bits, out->hosts);
+		addr_pow2_decimal(host_bits, out->hosts);
 	}
+}
+
+/* ---- messages ------------------------------------------------------------ */
+
+/* s[0..len) with control, non-ASCII, quote and backslash bytes as \xNN,
+ * cut with "..." to fit n bytes: safe to quote in a message. */
+static const char *quote(const char *s, size_t len, char *buf, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *end = s + len;
+	size_t j = 0;
+
+	for (; s < end && j + 5 < n; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c >= 0x7f || c == '\'' || c == '\\') {
+			buf[j++] = '\\';
+			buf[j++] = 'x';
+			buf[j++] = hex[c >> 4];
+			buf[j++] = hex[c & 15];
+		} else {
+			buf[j++] = (char)c;
+		}
+	}
+	if (s < end && j + 3 < n) {
+		memcpy(buf + j, "...", 3);
+		j += 3;
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
+static void describe(char *msg, size_t size, const struct addr_error *e,
+		     const char *q, const char *part, int max)
+{
+	switch (e->code) {
+	case ADDR_EMPTY:
+		snprintf(msg, size, "empty address");
+		break;
+	case ADDR_BAD_CHAR:
+		snprintf(msg, size, "'%s': unexpected character '%s' at position %zu",
+			 q, part, e->pos + 1);
+		break;
+	case ADDR_OCTET_RANGE:
+	case ADDR_LEADING_ZERO:
+		snprintf(msg, size, "'%s': part '%s' %s", q, part,
+			 e->code == ADDR_OCTET_RANGE ? "is out of range (0-255)" :
+			 "has a leading zero (octal and padded forms are not accepted)");
+		break;
+	case ADDR_EMPTY_PART:
+		snprintf(msg, size, "'%s': empty part at position %zu", q, e->pos + 1);
+		break;
+	case ADDR_TOO_MANY:
+		snprintf(msg, size, "'%s': too many parts ('%s' after the fourth)", q, part);
+		break;
+	case ADDR_BAD_PREFIX:
+	case ADDR_PREFIX_RANGE:
+		snprintf(msg, size, "'%s': prefix length '%s' is %s (0-%d)", q, part,
+			 e->code == ADDR_BAD_PREFIX ? "not a plain decimal number" :
+			 "out of range", max);
+		break;
+	case ADDR_BAD_NETMASK:
+		snprintf(msg, size, "'%s': netmask '%s' is not a contiguous netmask", q, part);
+		break;
+	default:
+		snprintf(msg, size, "'%s': %s", q, addr_strerror(e->code));
+	}
+}
+
+void addr_describe_error(const char *text, size_t n, const struct addr_error *e,
+			 char *msg, size_t size)
+{
+	char q[160 * 4 + 8], part[160 * 4 + 8];
+	size_t pos = e->pos <= n ? e->pos : n;
+	size_t plen = e->len < n - pos ? e->len : n - pos;
+
+	quote(text, n, q, sizeof q);
+	quote(text + pos, plen, part, sizeof part);
+	describe(msg, size, e, q, part, memchr(text, ':', n) ? 128 : 32);
 }

@@ -13,7 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ip_prefix p;
 	struct addr_error e;
 	struct addr_net n;
-	char buf[ADDR_STRLEN];
+	struct addr_line l;
+	char buf[ADDR_STRLEN], msg[2048];
 	uint32_t a;
 
 	if (addr_parse_ipv4(s, size, &a, &e) == 0) {
@@ -33,5 +34,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	}
 	(void)addr_netmask_to_prefix(s, size, &e);
+	if (addr_scan_ipv4(s, size, &a) > size)
+		__builtin_trap();
+	if (addr_classify_line(s, size, &l, &e) == 0) {
+		if (l.addr < s || l.len > size - (size_t)(l.addr - s))
+			__builtin_trap();
+	} else if (e.code != ADDR_TOO_LONG) {
+		addr_describe_error(l.addr, l.len, &e, msg, sizeof msg);
+	}
 	return 0;
 }

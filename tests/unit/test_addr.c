@@ -231,8 +231,46 @@ static void test_class_and_format(void)
 	CHECK_STR(addr_category_ipv4(0xc0a80101), "private");
 }
 
+static void test_scan_and_lines(void)
+{
+	struct addr_line l;
+	struct addr_error e;
+	char msg[256];
+	uint32_t a = 0;
+
+	CHECK_INT(addr_scan_ipv4("10.1.2.3 x", 10, &a), 8);
+	CHECK_INT(a, 0x0a010203);
+	CHECK_INT(addr_scan_ipv4("255.255.255.255", 15, &a), 15);
+	CHECK_INT(addr_scan_ipv4("256.1.1.1", 9, &a), 0);
+	CHECK_INT(addr_scan_ipv4("01.1.1.1", 8, &a), 0);
+	CHECK_INT(addr_scan_ipv4("1.1.1", 5, &a), 0);
+	CHECK_INT(addr_scan_ipv4("1.1.1.1000", 10, &a), 0);
+	CHECK_INT(addr_scan_ipv4("1.1.1.", 6, &a), 0);
+	CHECK_INT(addr_classify_line("172.20.1.5\r", 11, &l, &e), 0);
+	CHECK_INT(l.len, 10);
+	CHECK_INT(l.cls, 'B');
+	CHECK_STR(l.category, "private");
+	CHECK_INT(l.category_len, 7);
+	CHECK_INT(l.parsed, 0);
+	CHECK_INT(addr_classify_line(" ::1\t", 5, &l, &e), 0);
+	CHECK_INT(l.cls, '-');
+	CHECK_STR(l.category, "loopback");
+	CHECK_INT(l.parsed, 1);
+	CHECK_INT(addr_classify_line(" 1.2.3.4x", 9, &l, &e), -1);
+	CHECK_INT(e.code, ADDR_BAD_CHAR);
+	addr_describe_error(l.addr, l.len, &e, msg, sizeof msg);
+	CHECK_STR(msg, "'1.2.3.4x': unexpected character 'x' at position 8");
+	addr_describe_error("1.2.3.4/33", 10,
+			    &(struct addr_error){ ADDR_PREFIX_RANGE, 8, 2 }, msg, sizeof msg);
+	CHECK_STR(msg, "'1.2.3.4/33': prefix length '33' is out of range (0-32)");
+	addr_describe_error("a\001'", 3, &(struct addr_error){ ADDR_BAD_CHAR, 1, 1 },
+			    msg, sizeof msg);
+	CHECK_STR(msg, "'a\\x01\\x27': unexpected character '\\x01' at position 2");
+}
+
 int main(void)
 {
+	test_scan_and_lines();
 	test_vectors();
 	test_bad_input();
 	test_networks();
