@@ -116,13 +116,14 @@ static void on_datagram(struct loop *l, int fd, unsigned ev, void *arg)
 	print_message(c, (struct sockaddr *)&from, fl, buf, (size_t)r);
 }
 
-/* An ICMP error for an earlier datagram (nobody at HOST PORT). */
+/* An ICMP error for an earlier datagram (nobody at HOST PORT), said as
+ * the receive that used to meet it. */
 static void on_socket_error(struct loop *l, int fd, int err, void *arg)
 {
 	(void)l;
 	(void)fd;
 	(void)arg;
-	nt_warn("send: %s", sock_strerror(err));
+	nt_warn("receive: %s", strerror(err));
 }
 
 static void send_line(struct chat *c, const char *s, size_t n)

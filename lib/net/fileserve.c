@@ -119,7 +119,7 @@ static void on_sendable(struct loop *l, int fd, unsigned ev, void *arg)
 static void on_client_error(struct loop *l, int fd, int err, void *arg)
 {
 	(void)l, (void)fd;
-	finish(arg, FS_ERROR, sock_strerror(err));
+	finish(arg, FS_ERROR, strerror(err));
 }
 
 static void start_sending(struct client *c)
@@ -192,7 +192,7 @@ static void on_name_bytes(struct loop *l, int fd, unsigned ev, void *arg)
 	(void)ev;
 	if (got < 0) {
 		if (errno != EAGAIN && errno != EINTR)
-			finish(c, FS_ERROR, sock_strerror(errno));
+			finish(c, FS_ERROR, strerror(errno));
 		return;
 	}
 	if (got > 0 && c->len == 0) {

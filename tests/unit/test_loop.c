@@ -180,6 +180,57 @@ static void test_sock(void)
 	CHECK(sock_raise_nofile() > 0);
 }
 
+/* ---- UDP batches (a unix datagram socketpair: no network) ---- */
+
+static int replies_seen;
+static size_t replies_bytes;
+
+static int on_reply_dgram(const char *p, size_t n, void *arg)
+{
+	(void)p, (void)arg;
+	replies_seen++;
+	replies_bytes += n;
+	return 0;
+}
+
+static void test_batch(void)
+{
+	struct sock_batch out, in;
+	char big[200] = { 0 };
+	int sv[2], n, signo = -1;
+
+	CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0);
+	sock_batch_init(&out, 2, 100);
+	sock_batch_init(&in, 8, 101);
+	CHECK_INT(sock_batch_queue(sv[0], &out, "one", 3), 0);
+	CHECK_INT(sock_batch_queue(sv[0], &out, "two!", 4), 0); /* full: sent */
+	CHECK_INT(out.count, 2);
+	CHECK_INT(sock_batch_queue(sv[0], &out, "three", 5), 0);
+	CHECK_INT(out.count, 2);
+	CHECK_INT(sock_batch_flush(sv[0], &out), 0);
+	CHECK_INT(out.count, 3);
+	CHECK_INT(out.bytes, 12);
+	CHECK_INT(sock_batch_queue(sv[0], &out, big, sizeof big), -1);
+	CHECK_INT(errno, EMSGSIZE);
+	n = sock_batch_recv(sv[1], &in);
+	CHECK_INT(n, 3);
+	CHECK(in.d[0].len == 3 && memcmp(in.d[0].buf, "one", 3) == 0);
+	CHECK(in.d[2].len == 5 && memcmp(in.d[2].buf, "three", 5) == 0);
+	CHECK_INT(sock_batch_recv(sv[1], &in), -1); /* none left */
+	CHECK_INT(errno, EAGAIN);
+	/* Replies until a quiet spell. */
+	sock_batch_queue(sv[0], &out, "r1", 2);
+	sock_batch_queue(sv[0], &out, "r22", 3);
+	CHECK_INT(sock_recv_until_idle(sv[1], 50, on_reply_dgram, NULL, &signo), 0);
+	CHECK_INT(replies_seen, 2);
+	CHECK_INT(replies_bytes, 5);
+	CHECK_INT(signo, 0);
+	sock_batch_free(&out);
+	sock_batch_free(&in);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* ---- accepting with a full descriptor table ---- */
 
 struct acc_state {
@@ -403,6 +454,7 @@ int main(void)
 	test_timer_us();
 	test_pump_pipe();
 	test_sock();
+	test_batch();
 	test_accept_pause();
 	test_socket_error();
 	test_signal();
