@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # capture speed (root): iperf3 pushes TCP over loopback for SECS seconds
-# (default 10) while four captures of the same filter run side by side on
-# the same packets:
+# (default 10) while these captures run side by side on the same packets:
 #   nettool capture -w /dev/null    tcpdump -w /dev/null
+#   (equal rings)                   tcpdump -B 32768 -w /dev/null
 #   nettool capture > /dev/null     tcpdump -n > /dev/null
-# For each: packets captured, kernel drops, CPU time (user+sys from
-# wait4); then the nettool/tcpdump ratios.
+#   nettool -C 100 -W 3 -w FILE     tcpdump -C 100 -W 3 -w FILE
+#   nettool, a 10-term filter       tcpdump, the same filter
+# nettool's ring is 32 MiB, tcpdump's default 2 MiB: the -B 32768 row
+# compares equal buffers (the default is a better default, not a faster
+# path). For each: packets captured, kernel drops, CPU time (user+sys
+# from wait4); then the nettool/tcpdump ratios.
 set -euo pipefail
 NETTOOL=${NETTOOL:-./nettool}
 SECS=${SECS:-10}
@@ -21,11 +25,22 @@ nettool, secs = sys.argv[1], int(sys.argv[2])
 s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
 filt = ["tcp", "port", str(port)]
 tmp = tempfile.mkdtemp()
+# ten terms, every one true of the iperf3 packets or or'ed with one that is
+ten = ["tcp port %d and (host 127.0.0.1 or host 10.1.2.3) and (net 127.0.0.0/8 or net 10.0.0.0/8)"
+       " and not udp and not icmp and (portrange %d-%d or port 1)"
+       " and (greater 0 or less 0) and ip" % (port, port, port)]
 runs = [
     ("nettool capture -w /dev/null", [nettool, "capture", "-i", "lo", "-w", "/dev/null"] + filt, "/dev/null"),
     ("tcpdump -w /dev/null", ["tcpdump", "-i", "lo", "-w", "/dev/null"] + filt, "/dev/null"),
     ("nettool capture > /dev/null", [nettool, "capture", "-i", "lo"] + filt, "/dev/null"),
     ("tcpdump -n > /dev/null", ["tcpdump", "-n", "-i", "lo"] + filt, "/dev/null"),
+    ("tcpdump -B 32768 -w /dev/null", ["tcpdump", "-B", "32768", "-i", "lo", "-w", "/dev/null"] + filt, "/dev/null"),
+    ("nettool capture -C 100 -W 3", [nettool, "capture", "-i", "lo", "-C", "100", "-W", "3", "-w",
+                                     os.path.join(tmp, "n.pcap")] + filt, "/dev/null"),
+    ("tcpdump -C 100 -W 3", ["tcpdump", "-i", "lo", "-C", "100", "-W", "3", "-Z", "root", "-w",
+                             os.path.join(tmp, "t.pcap")] + filt, "/dev/null"),
+    ("nettool capture 10-term filter", [nettool, "capture", "-i", "lo", "-w", "/dev/null"] + ten, "/dev/null"),
+    ("tcpdump 10-term filter", ["tcpdump", "-i", "lo", "-w", "/dev/null"] + ten, "/dev/null"),
 ]
 server = subprocess.Popen(["iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", str(port)],
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -54,11 +69,18 @@ for label, p, err in procs:
     results[label] = (int(cap.group(1)) if cap else -1, int(drop.group(1)) if drop else -1, cpu)
     print("  %-30s captured %9s  dropped %9s  cpu %6.2f s" % (label, results[label][0], results[label][1], cpu))
 server.kill(); server.wait()
+for f in os.listdir(tmp):
+    os.unlink(os.path.join(tmp, f))
+os.rmdir(tmp)
 def ratio(a, b):
     return "%.2f" % (a / b) if b else ("1.00" if a == b else "inf")
-for n, t in (("nettool capture -w /dev/null", "tcpdump -w /dev/null"),
-             ("nettool capture > /dev/null", "tcpdump -n > /dev/null")):
+for n, t, what in (("nettool capture -w /dev/null", "tcpdump -w /dev/null", "-w /dev/null"),
+                  ("nettool capture -w /dev/null", "tcpdump -B 32768 -w /dev/null",
+                   "-w /dev/null, equal 32 MiB rings"),
+                  ("nettool capture > /dev/null", "tcpdump -n > /dev/null", "> /dev/null"),
+                  ("nettool capture -C 100 -W 3", "tcpdump -C 100 -W 3", "-C 100 -W 3"),
+                  ("nettool capture 10-term filter", "tcpdump 10-term filter", "10-term filter")):
     a, b = results[n], results[t]
     print("  ratio nettool/tcpdump (%s): cpu %s, drops %d vs %d, captured %d vs %d" %
-          (n.split(" ", 2)[2], ratio(a[2], b[2]), a[1], b[1], a[0], b[0]))
+          (what, ratio(a[2], b[2]), a[1], b[1], a[0], b[0]))
 PY

@@ -379,7 +379,9 @@ int cmd_capture(int argc, char **argv)
 	if (o.list)
 		return list_interfaces();
 	/* A wrong filter is a usage error before any file or socket is opened. */
-	compile_or_die(o.filter, LINK_ETHERNET, BPF_TARGET_FILE, &prog);
+	char err[512];
+	if (bpf_check(o.filter, err, sizeof err) < 0)
+		nt_usage_error("%s", err);
 	memset(&cp, 0, sizeof cp);
 	cp.o = &o;
 	if (!(cp.loop = loop_new()))

@@ -235,3 +235,58 @@ teardown() {
 	[ "$(wc -l <"$TMP/out")" -eq 1 ]
 	grep -q "> 127.0.0.1.$p1: Flags \[S\]" "$TMP/out"
 }
+
+# One TCP write of N bytes of 'x' to a listener on 127.0.0.1:PORT.
+big_send() { # PORT N
+	python3 -c 'import socket,sys
+l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", int(sys.argv[1]))); l.listen(1)
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s, _ = l.accept(); c.sendall(b"x" * int(sys.argv[2])); c.close()
+n = 0
+while True:
+    d = s.recv(65536)
+    if not d: break
+    n += len(d)
+print(n)' "$@"
+}
+
+@test "capture -x and -A of a 60 KB loopback segment show every byte, every line ending in a newline" {
+	port=$(free_port)
+	start_capture -i lo -c 1 -x "tcp dst port $port and greater 20000"
+	[ "$(big_send "$port" 60000)" = 60000 ]
+	wait_capture
+	[ "$CAP_STATUS" -eq 0 ]
+	len=$(sed -n '1s/.*, length \([0-9]*\)$/\1/p' "$TMP/out")
+	[ "$len" -gt 20000 ]
+	[ "$(grep -c $'^\t0x' "$TMP/out")" -eq $(((len + 15) / 16)) ]
+	[ "$(tail -c 1 "$TMP/out" | od -An -c | tr -d ' ')" = '\n' ]
+	[ "$(grep -o 'x' <(grep $'^\t0x' "$TMP/out" | cut -c 50-) | wc -l)" -eq "$len" ]
+	port=$(free_port)
+	start_capture -i lo -c 1 -A "tcp dst port $port and greater 20000"
+	big_send "$port" 60000 >/dev/null
+	wait_capture
+	len=$(sed -n '1s/.*, length \([0-9]*\)$/\1/p' "$TMP/out")
+	[ "$(sed -n 2p "$TMP/out" | tr -d '\n' | wc -c)" -eq "$len" ]
+	[ "$(wc -l <"$TMP/out")" -eq 2 ]
+}
+
+@test "capture -v shows the payload's first 64 bytes escaped; -A and -x escape control bytes too" {
+	port=$(free_port)
+	start_capture -i lo -c 1 -v udp port "$port"
+	python3 -c 'import socket,sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"\x1b]0;owned\x07hi\n[10.9.9.9:1] forged" + b"y" * 80, ("127.0.0.1", int(sys.argv[1])))' "$port"
+	wait_capture
+	grep -qF '  payload: "\x1b]0;owned\x07hi\n[10.9.9.9:1] forgedyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy..."' "$TMP/out"
+	! grep -q $'\x1b' "$TMP/out"
+	! grep -q '^\[10.9.9.9:1\]' "$TMP/out"
+}
+
+@test "capture: pcap written with -w reads back with -r as the same packets" {
+	need_cmd tcpdump
+	port=$(free_port)
+	start_capture -i lo -c 8 -w "$TMP/rt.pcap" tcp port "$port"
+	python3 "$FIX/tcp_exchange.py" "$port" >/dev/null
+	wait_capture
+	[ "$("$NETTOOL" capture -r "$TMP/rt.pcap" -w - | cmp - "$TMP/rt.pcap" && echo same)" = same ]
+	[ "$(tcpdump -nr "$TMP/rt.pcap" 2>/dev/null | cut -d' ' -f1)" = "$("$NETTOOL" capture -r "$TMP/rt.pcap" | cut -d' ' -f1)" ]
+}

@@ -31,6 +31,8 @@ enum bpf_target { BPF_TARGET_FILE, BPF_TARGET_KERNEL, BPF_TARGET_KERNEL_COOKED }
  * the bad word and its position. */
 int bpf_compile(const char *expr, int link, struct bpf_prog *prog,
 		char *err, size_t errn);
+/* Only whether expr parses (0), or -1 with err; no link type needed. */
+int bpf_check(const char *expr, char *err, size_t errn);
 /* The same for a target. */
 int bpf_compile_for(const char *expr, int link, enum bpf_target target,
 		    struct bpf_prog *prog, char *err, size_t errn);

@@ -69,6 +69,12 @@ int session_packet(void *ctx, const struct cap_packet *cap)
 int session_flush(void *ctx)
 {
 	struct session *s = ctx;
+	if (s->writing && s->file.open) { /* a reader of the file sees each batch */
+		if (obuf_flush(&s->file.pw.out) == 0)
+			return 0;
+		s->write_err = s->file.pw.out.err;
+		return 1;
+	}
 	if (s->writing || fflush(s->fp) == 0)
 		return 0;
 	s->write_err = errno;

@@ -39,7 +39,8 @@ int session_start(struct session *s, int link);
 /* capsock_fn: nonzero when the capture should end (count reached, a
  * write failed, the -G files are done). */
 int session_packet(void *ctx, const struct cap_packet *cap);
-/* After each batch: flushes text output; nonzero when that failed. */
+/* After each batch: flushes the text or the pcap file, so readers see
+ * every batch at once; nonzero when that failed. */
 int session_flush(void *ctx);
 /* Closes the files; 0, or -1 when a write failed (errno says why). */
 int session_end(struct session *s);
