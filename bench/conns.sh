@@ -33,3 +33,16 @@ time.sleep(1)
 rss=[l for l in open("/proc/%s/status"%pid) if l.startswith("VmRSS")][0].split()[1]
 print("%d idle clients: listener RSS %d KiB" % (len(ss), int(rss)))' "$p" "$IDLE" "$sp"
 kill $sp; wait $sp 2>/dev/null
+
+# ---- send --repeat: long against short connections (the notes' 4.8) ----
+# The same REPEAT exchanges with listen --echo, each on its own connection
+# and all on one: rates, their ratio and the TIME_WAIT sockets each left.
+R=${REPEAT:-10000}
+p=$(port); "$NETTOOL" listen --echo tcp "$p" </dev/null >/dev/null 2>&1 & sp=$!; waitp "$p"
+short=$("$NETTOOL" send --json --repeat "$R" tcp 127.0.0.1 "$p" hello)
+keep=$("$NETTOOL" send --json --repeat "$R" --keep tcp 127.0.0.1 "$p" hello)
+kill $sp; wait $sp 2>/dev/null
+field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+echo "send --repeat $R short: $(field "$short" exchanges) exchanges over $(field "$short" connections) connections, $(field "$short" exchanges_per_s)/s, exchange median $(field "$short" exchange_median_ms) ms, connect median $(field "$short" connect_median_ms) ms, TIME_WAIT $(field "$short" time_wait)"
+echo "send --repeat $R --keep: $(field "$keep" exchanges) exchanges over $(field "$keep" connections) connection, $(field "$keep" exchanges_per_s)/s, exchange median $(field "$keep" exchange_median_ms) ms, TIME_WAIT $(field "$keep" time_wait)"
+echo "long/short: $(python3 -c "import sys; print('%.1f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$(field "$keep" exchanges_per_s)" "$(field "$short" exchanges_per_s)")x the exchanges per second on one connection"

@@ -14,6 +14,16 @@
 #include "net/sock.h"
 #include "system/procnet.h"
 
+struct repeat_args {
+	const char *host, *port;
+	int family;                 /* 0, 4 or 6 */
+	const char *msg;            /* MESSAGE with its newline */
+	size_t len;
+	unsigned long count;
+	int keep, json;
+	int timeout_ms;             /* connect, reply and teardown, each */
+};
+
 struct tw_count {
 	const struct sockaddr_storage *peer;
 	const unsigned char *ours;  /* bitmap of this run's local ports */
@@ -145,7 +155,8 @@ static void report_end(const struct repeat_args *a, const struct xchg_result *r,
 			peer, r->done, a->count);
 }
 
-int send_repeat(const struct repeat_args *a)
+/* The whole series, to a resolved peer. */
+static int run(const struct repeat_args *a)
 {
 	struct xchg_opts xo = { .msg = a->msg, .len = a->len, .count = a->count,
 				.keep = a->keep, .timeout_ms = a->timeout_ms };
@@ -179,4 +190,26 @@ int send_repeat(const struct repeat_args *a)
 		print_text(&s);
 	xchg_result_free(&r);
 	return r.end == XCHG_DONE ? EXIT_YES : EXIT_NO;
+}
+
+int send_repeat(const struct repeat_opts *r, const struct sock_spec *spec,
+		const char *msg, size_t len, int newline, int timeout_ms,
+		int json)
+{
+	struct repeat_args a = {
+		.host = spec->host, .port = spec->port, .count = (unsigned long)r->count,
+		.family = spec->family == AF_INET ? 4 : spec->family == AF_INET6 ? 6 : 0,
+		.msg = msg, .len = len, .keep = r->keep, .json = json,
+		.timeout_ms = timeout_ms > 0 ? timeout_ms : 10000,
+	};
+
+	if (!r->count)
+		nt_usage_error("--keep goes with --repeat N");
+	if (spec->proto != SOCK_PROTO_TCP)
+		nt_usage_error("--repeat needs tcp: it counts connections");
+	if (!msg) {
+		a.msg = newline ? "ping\n" : "ping";
+		a.len = strlen(a.msg);
+	}
+	return run(&a);
 }

@@ -1,21 +1,23 @@
 /* send --repeat: N exchanges over short or long connections (the notes'
- * 4.8), and their summary. Called by cmd/send.c. */
+ * 4.8), and their summary. cmd/send.c parses the options and calls it. */
 #ifndef NETTOOL_REPEAT_H
 #define NETTOOL_REPEAT_H
 
 #include <stddef.h>
 
-struct repeat_args {
-	const char *host, *port;
-	int family;                 /* 0, 4 or 6 */
-	const char *msg;            /* MESSAGE with its newline */
-	size_t len;
-	unsigned long count;
-	int keep, json;
-	int timeout_ms;             /* -w: connect, reply and teardown */
+struct sock_spec;
+
+struct repeat_opts {
+	long count;                 /* --repeat N; 0: not asked */
+	int keep;                   /* --keep: all N over one connection */
 };
 
-/* Runs the series and prints its summary; returns the exit status. */
-int send_repeat(const struct repeat_args *a);
+/* With --repeat or --keep given: checks them against the rest (TCP only,
+ * --keep needs --repeat), runs the series to spec's host and port with
+ * msg (NULL: "ping", with a newline unless newline is 0) and prints its
+ * summary; returns the exit status. timeout_ms <= 0: 10 s a step. */
+int send_repeat(const struct repeat_opts *r, const struct sock_spec *spec,
+		const char *msg, size_t len, int newline, int timeout_ms,
+		int json);
 
 #endif

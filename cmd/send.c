@@ -16,9 +16,10 @@
 #include "core/out.h"
 #include "net/duplex.h"
 #include "net/sock.h"
+#include "repeat.h"
 
 const char send_usage[] =
-	"usage: nettool send [-4] [-6] [-n] [-q] [-w SECS] [-s ADDR] [-p PORT] [--raw] [--hex] [--encoding ENC] [-j|--json] tcp|udp HOST PORT [MESSAGE...]\n"
+	"usage: nettool send [-4] [-6] [-n] [-q] [-w SECS] [-s ADDR] [-p PORT] [--raw] [--hex] [--encoding ENC] [-j|--json] [--repeat N] [--keep] tcp|udp HOST PORT [MESSAGE...]\n"
 	"\n"
 	"Connects to HOST PORT and sends MESSAGE (words joined by spaces, plus a\n"
 	"newline) or stdin; what the peer sends is written to stdout.\n"
@@ -31,11 +32,13 @@ const char send_usage[] =
 	"  --raw            UDP: one datagram per read of stdin, not per line\n"
 	"  --hex            hex-dump what is received\n"
 	"  --encoding ENC   send text converted from UTF-8 to ENC, print replies in UTF-8\n"
-	"  -j, --json       connection events as JSON Lines on stderr\n";
+	"  -j, --json       connection events as JSON Lines on stderr\n"
+	"  --repeat N       TCP: N echo exchanges, a connection each (--keep: one)\n";
 
 struct send_opts {
 	struct sock_spec spec;
 	int newline, quit_at_eof, idle_ms, raw, hex, json;
+	struct repeat_opts rep;
 	const char *encoding;
 	char *message;   /* joined MESSAGE words, or NULL for stdin */
 	size_t msglen;
@@ -324,12 +327,14 @@ static void join_message(struct send_opts *o, int argc, char **argv)
 
 static void parse_args(struct send_opts *o, int argc, char **argv)
 {
-	enum { OPT_RAW = 256, OPT_HEX, OPT_ENC };
+	enum { OPT_RAW = 256, OPT_HEX, OPT_ENC, OPT_REPEAT, OPT_KEEP };
 	static const struct option longopts[] = {
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "hex", no_argument, NULL, OPT_HEX },
 		{ "encoding", required_argument, NULL, OPT_ENC },
 		{ "json", no_argument, NULL, 'j' },
+		{ "repeat", required_argument, NULL, OPT_REPEAT },
+		{ "keep", no_argument, NULL, OPT_KEEP },
 		{ NULL, 0, NULL, 0 },
 	};
 	char q[64];
@@ -351,6 +356,8 @@ static void parse_args(struct send_opts *o, int argc, char **argv)
 		case OPT_HEX: o->hex = 1; break;
 		case OPT_ENC: o->encoding = optarg; break;
 		case 'j': o->json = 1; break;
+		case OPT_REPEAT: o->rep.count = opt_count("repeat count", optarg, 1, 1000000); break;
+		case OPT_KEEP: o->rep.keep = 1; break;
 		}
 	}
 	argc -= optind;
@@ -378,6 +385,11 @@ int cmd_send(int argc, char **argv)
 	int fd, err = 0, rc;
 
 	parse_args(&o, argc, argv);
+	if (o.rep.count || o.rep.keep) {
+		rc = send_repeat(&o.rep, &o.spec, o.message, o.msglen, o.newline, o.idle_ms, o.json);
+		free(o.message);
+		return rc;
+	}
 	setup_filters(&o, &up, &down);
 	signal(SIGPIPE, SIG_IGN);
 	fd = sock_connect(&o.spec, &err, &peer, &peerlen);
