@@ -247,7 +247,7 @@ static int end_session(struct capture *cp)
 	if (session_end(&cp->ses) == 0)
 		return 0;
 	if (!cp->o->wfile && errno == EPIPE)
-		return -1; /* the reader left: end quietly */
+		nt_write_error(); /* the reader left: end as any filter does */
 	nt_warn("cannot write '%s': %s", nt_quote(cp->o->wfile ? cp->ses.file.name : "stdout", q,
 						   sizeof q), strerror(errno));
 	return -1;

@@ -29,12 +29,14 @@ const char chat_usage[] =
 "      --encoding ENC  the peer's text encoding (e.g. GBK); default UTF-8\n";
 
 #define LINE_MAX_BYTES 65507
+#define CONV_CAP ((size_t)65536 * ENC_RATIO + 64)
 
 struct chat {
 	int fd, json, tty, signo;
 	int reply_to_last; /* no HOST PORT: answer whoever wrote last */
 	struct enc *to_peer, *from_peer;
 	char *conv;        /* converted text, ENC_RATIO * 64 KiB + 64 */
+	char *esc;         /* conv escaped for a terminal, on first use */
 	struct sockaddr_storage dest;
 	socklen_t destlen;
 	struct out *out;
@@ -47,7 +49,6 @@ static const struct out_col chat_cols[] = {
 	{ "text", "text", 0, 0 },
 };
 
-#define CONV_CAP ((size_t)65536 * ENC_RATIO + 64)
 
 /* text converted by e into c->conv; its length in *n. */
 static const char *convert(struct chat *c, struct enc *e, const char *text,
@@ -61,6 +62,22 @@ static const char *convert(struct chat *c, struct enc *e, const char *text,
 	k += enc_convert(e, "", 0, c->conv + k, CONV_CAP - (size_t)k);
 	*n = (size_t)k;
 	return c->conv;
+}
+
+/* A peer's text made safe for a terminal: one message, one line, no
+ * control sequences. */
+static const char *escape_for_terminal(struct chat *c, const char *text,
+				       size_t *n)
+{
+	struct term_escape esc = { .mode = ESC_NEWLINES };
+	size_t k;
+
+	if (!c->esc)
+		c->esc = xmalloc(CONV_CAP * ESC_RATIO + 16);
+	k = enc_escape(&esc, text, *n, c->esc, CONV_CAP * ESC_RATIO + 16);
+	k += enc_escape(&esc, "", 0, c->esc + k, 16);
+	*n = k;
+	return c->esc;
 }
 
 /* The line being typed, drawn again below a message. */
@@ -79,6 +96,10 @@ static void print_message(struct chat *c, const struct sockaddr *from,
 
 	sock_format_addr(from, fromlen, peer, sizeof peer);
 	text = convert(c, c->from_peer, text, &n);
+	if (n && text[n - 1] == '\n')
+		n--;
+	if (!c->json && nt_stdout_is_tty())
+		text = escape_for_terminal(c, text, &n);
 	if (c->tty)
 		fputs("\r\033[K", stderr);
 	if (c->json) {
@@ -241,34 +262,6 @@ static void open_encoding(struct chat *c, const char *enc)
 	c->conv = xmalloc(CONV_CAP);
 }
 
-/* "nettool chat: listening on 0.0.0.0:41234", or a JSON event. */
-static void announce(int fd, int json)
-{
-	static const struct out_col cols[] = {
-		{ "event", "event", 0, 0 }, { "proto", "proto", 0, 0 },
-		{ "local", "local", 0, 0 }, { "port", "port", 0, 0 },
-	};
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	char where[SOCK_ADDRSTRLEN];
-	struct out *o;
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-		return;
-	sock_format_addr((struct sockaddr *)&ss, len, where, sizeof where);
-	if (!json) {
-		nt_warn("listening on %s", where);
-		return;
-	}
-	o = out_open(stderr, OUT_JSON, cols, 4);
-	out_str(o, "listening");
-	out_str(o, "udp");
-	out_str(o, where);
-	out_int(o, sock_addr_port((struct sockaddr *)&ss));
-	out_end(o);
-	out_close(o);
-}
-
 static void parse_args(struct chat *c, int argc, char **argv, char ***ops,
 		       int *nops, int *family, const char **enc)
 {
@@ -316,7 +309,7 @@ int cmd_chat(int argc, char **argv)
 	if (c.fd < 0)
 		nt_die(EXIT_NO, "cannot bind udp port '%s': %s", nt_quote(a[1], q, sizeof q),
 		       sock_strerror(err));
-	announce(c.fd, c.json);
+	nt_announce_listening(c.fd, c.json);
 	c.reply_to_last = n == 2;
 	if (c.json)
 		c.out = out_open(stdout, OUT_JSON, chat_cols, 2);

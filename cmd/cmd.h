@@ -72,6 +72,11 @@ const char *nt_proc_root(void);
 struct svc_db;
 void nt_load_services(struct svc_db *db);
 
+/* A server's start: "nettool CMD: listening on 0.0.0.0:41234" on stderr,
+ * or with json the event {"event":"listening","proto":...,"local":...,
+ * "port":N}. */
+void nt_announce_listening(int fd, int json);
+
 /* Set by dispatch: the command named in messages. */
 void nt_set_command(const char *name);
 

@@ -19,7 +19,7 @@
 
 const char file_usage[] =
 "usage: nettool file serve [-4|-6] [-j|--json] [-d DIR] [--timeout SECS] [--max-clients N] PORT\n"
-"       nettool file get [-4|-6] [-o PATH] [-f] HOST PORT NAME\n"
+"       nettool file get [-4|-6] [-o PATH] [-f] [-w SECS] HOST PORT NAME\n"
 "\n"
 "  serve   send files from DIR (default .) to clients that name them;\n"
 "          PORT 0 takes any free port; the address is announced on stderr\n"
@@ -29,11 +29,12 @@ const char file_usage[] =
 "      --max-clients N serve: at most N clients at once (default 1000)\n"
 "  -o, --output PATH where get writes (atomically)\n"
 "  -f, --force       replace an existing output file\n"
+"  -w, --wait SECS   get: give up on a server silent that long\n"
 "  -4, -6            use IPv4 or IPv6 only\n"
 "  -j, --json        serve: one JSON object per request on stdout\n";
 
 struct options {
-	int family, json, force, idle_ms;
+	int family, json, force, idle_ms, wait_ms;
 	long max_clients;
 	const char *dir, *output;
 };
@@ -41,9 +42,6 @@ struct options {
 /* ---- serve ---------------------------------------------------------- */
 
 static const struct out_col log_cols[] = {
-	{ "event", "event", 0, 0 },
-	{ "local", "local", 0, 0 },
-	{ "port", "port", 0, 0 },
 	{ "peer", "peer", 0, 0 },
 	{ "name", "name", 0, 0 },
 	{ "status", "status", 0, 0 },
@@ -87,30 +85,6 @@ static void on_accept_pause(int err, void *arg)
 	nt_warn("cannot accept: %s; new clients wait", strerror(err));
 }
 
-/* "nettool file: listening on 0.0.0.0:41234"; with --json the event goes
- * to stderr, the requests' log stays on stdout. */
-static void announce(int lfd, int json)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	char where[SOCK_ADDRSTRLEN];
-	struct out *o;
-
-	if (getsockname(lfd, (struct sockaddr *)&ss, &len) < 0)
-		return;
-	sock_format_addr((struct sockaddr *)&ss, len, where, sizeof where);
-	if (!json) {
-		nt_warn("listening on %s", where);
-		return;
-	}
-	o = out_open(stderr, OUT_JSON, log_cols, sizeof log_cols / sizeof log_cols[0]);
-	out_str(out_key(o, "event"), "listening");
-	out_str(out_key(o, "local"), where);
-	out_int(out_key(o, "port"), sock_addr_port((struct sockaddr *)&ss));
-	out_end(o);
-	out_close(o);
-}
-
 static int file_serve(const struct options *o, char **args, int nargs)
 {
 	struct fs_opts fo = { .max_clients = (size_t)o->max_clients,
@@ -134,9 +108,9 @@ static int file_serve(const struct options *o, char **args, int nargs)
 			  4096, &err, NULL, NULL);
 	if (lfd < 0)
 		nt_die(EXIT_NO, "cannot listen on port %d: %s", port, sock_strerror(err));
-	announce(lfd, o->json);
+	nt_announce_listening(lfd, o->json); /* the requests' log: stdout */
 	if (o->json)
-		fo.arg = out_open(stdout, OUT_JSON, log_cols + 3, 6);
+		fo.arg = out_open(stdout, OUT_JSON, log_cols, 6);
 	l = loop_new();
 	if (!l || !(fs = fileserve_new(l, lfd, &fo)))
 		nt_die(EXIT_NO, "cannot start the event loop: %s", strerror(errno));
@@ -185,13 +159,15 @@ static void show_progress(long long bytes, long long start, int final)
 }
 
 /* A download on the loop: how it ended, and what it got. */
-enum get_end { GET_DONE, GET_READ_ERR, GET_WRITE_ERR, GET_INTERRUPTED };
+enum get_end { GET_DONE, GET_READ_ERR, GET_WRITE_ERR, GET_INTERRUPTED,
+	       GET_SILENT };
 
 struct download {
 	struct fp_sink *sink;
 	enum get_end end;
 	int err;
 	int progress;
+	int wait_ms, timer;     /* -w: the server's silence allowed */
 	long long total, start, shown;
 };
 
@@ -203,6 +179,22 @@ static void download_stop(struct loop *l, struct download *d, enum get_end end,
 	loop_stop(l);
 }
 
+static void on_silence(struct loop *l, void *arg)
+{
+	struct download *d = arg;
+
+	d->timer = 0;
+	download_stop(l, d, GET_SILENT, ETIMEDOUT);
+}
+
+static void restart_silence(struct loop *l, struct download *d)
+{
+	if (!d->wait_ms)
+		return;
+	loop_timer_cancel(l, d->timer);
+	d->timer = loop_timer(l, d->wait_ms, on_silence, d);
+}
+
 static void on_data(struct loop *l, int fd, unsigned ev, void *arg)
 {
 	struct download *d = arg;
@@ -210,6 +202,7 @@ static void on_data(struct loop *l, int fd, unsigned ev, void *arg)
 	long r;
 
 	(void)ev;
+	restart_silence(l, d);
 	for (i = 0; i < 16; i++) {
 		r = fp_sink_receive(d->sink, fd, &write_failed);
 		if (r == 0) {
@@ -255,7 +248,8 @@ static void receive_into(int fd, struct download *d)
 	    loop_signal(l, SIGTERM, on_get_signal, d) < 0 ||
 	    loop_signal(l, SIGHUP, on_get_signal, d) < 0 ||
 	    loop_watch(l, fd, LOOP_IN, on_data, d) < 0 ||
-	    loop_on_error(l, fd, on_data_error) < 0 || loop_run(l) < 0)
+	    loop_on_error(l, fd, on_data_error) < 0 ||
+	    (restart_silence(l, d), loop_run(l) < 0))
 		download_stop(l, d, GET_READ_ERR, errno);
 	loop_free(l);
 }
@@ -273,6 +267,9 @@ static noreturn void download_failed(struct download *d, const char *target)
 		       nt_quote(target, q, sizeof q), strerror(d->err));
 	if (d->end == GET_INTERRUPTED)
 		nt_die(EXIT_NO, "interrupted after %lld bytes; nothing saved", d->total);
+	if (d->end == GET_SILENT)
+		nt_die(EXIT_NO, "the server sent nothing for %g s (after %lld bytes); nothing saved",
+		       d->wait_ms / 1000.0, d->total);
 	nt_die(EXIT_NO, "transfer failed after %lld bytes: %s; nothing saved",
 	       d->total, strerror(d->err));
 }
@@ -285,7 +282,7 @@ static int connect_for(const struct options *o, char **args, int port,
 
 	fd = sock_connect(&(struct sock_spec){ .proto = SOCK_PROTO_TCP,
 			  .family = o->family, .host = args[0], .port = args[1],
-			  .timeout_ms = -1 }, &err, NULL, NULL);
+			  .timeout_ms = o->wait_ms ? o->wait_ms : -1 }, &err, NULL, NULL);
 	if (fd < 0) {
 		fp_sink_abort(sink);
 		nt_die(EXIT_NO, "cannot connect to '%s' port %d: %s",
@@ -302,7 +299,8 @@ static int file_get(const struct options *o, char **args, int nargs)
 {
 	const char *target;
 	struct fp_sink sink;
-	struct download d = { .sink = &sink, .progress = isatty(STDERR_FILENO) };
+	struct download d = { .sink = &sink, .progress = isatty(STDERR_FILENO),
+			      .wait_ms = o->wait_ms };
 	char q[128];
 	int fd, port;
 
@@ -350,13 +348,14 @@ int cmd_file(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "max-clients", required_argument, NULL, 'M' },
+		{ "wait", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o = { .family = AF_UNSPEC, .dir = ".", .idle_ms = 60000 };
 	char q[128];
 	int c;
 
-	while ((c = nt_getopt(argc, argv, "46d:o:fj", longopts)) != -1) {
+	while ((c = nt_getopt(argc, argv, "46d:o:fjw:", longopts)) != -1) {
 		switch (c) {
 		case '4': o.family = AF_INET; break;
 		case '6': o.family = AF_INET6; break;
@@ -365,6 +364,7 @@ int cmd_file(int argc, char **argv)
 		case 'f': o.force = 1; break;
 		case 'j': o.json = 1; break;
 		case 'T': o.idle_ms = opt_timeout_ms(optarg); break;
+		case 'w': o.wait_ms = opt_timeout_ms(optarg); break;
 		case 'M': o.max_clients = opt_count("max-clients", optarg, 1, 1000000); break;
 		}
 	}

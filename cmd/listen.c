@@ -29,7 +29,7 @@ const char listen_usage[] =
 	"  -k               keep listening (the default; accepted for netcat habits)\n"
 	"  --echo           send each client's data back to it instead of to stdout\n"
 	"  --once           exit after the first client leaves\n"
-	"  --max-clients N  serve at most N clients at once; others wait\n"
+	"  --max-clients N  serve at most N clients at once; others are closed\n"
 	"  --timeout SECS   drop a TCP client idle that long\n"
 	"  --hex            hex-dump what is received\n"
 	"  --encoding ENC   received text is ENC, printed as UTF-8; stdin is sent as ENC\n"
@@ -47,32 +47,17 @@ struct server {
 	struct loop *l;
 	int lfd;
 	char bound[SOCK_ADDRSTRLEN];
+	int port;                      /* bound */
 	struct enc_filter fin, fout;   /* client->stdout, stdin->clients */
 	struct out *events;            /* --json: events on stderr */
 };
 
 static const struct out_col event_cols[] = {
 	{ "event", "event", 0, 0 }, { "proto", "proto", 0, 0 },
-	{ "local", "local", 0, 0 }, { "port", "port", 0, 0 },
 	{ "peer", "peer", 0, 0 }, { "bytes", "bytes", 0, 0 },
 	{ "bytes_received", "bytes_received", 0, 0 },
 	{ "bytes_sent", "bytes_sent", 0, 0 }, { "clients", "clients", 0, 0 },
 };
-
-/* "nettool listen: listening on 0.0.0.0:41234", or the JSON event. */
-static void announce(struct server *s, int port)
-{
-	if (!s->events) {
-		nt_warn("listening on %s", s->bound);
-		return;
-	}
-	out_str(out_key(s->events, "event"), "listening");
-	out_str(out_key(s->events, "proto"),
-		s->o.spec.proto == SOCK_PROTO_UDP ? "udp" : "tcp");
-	out_str(out_key(s->events, "local"), s->bound);
-	out_int(out_key(s->events, "port"), port);
-	out_end(s->events);
-}
 
 static void json_event(struct server *s, const char *what,
 		       const struct relay_peer *p)
@@ -119,6 +104,13 @@ static void on_relay_event(struct relay *r, enum relay_event ev,
 	case RELAY_PAUSED:
 		nt_warn("cannot accept: %s; new clients wait", strerror(p->err));
 		break;
+	case RELAY_REFUSED:
+		if (s->events)
+			json_event(s, "refused", p);
+		else
+			nt_warn("%s refused: --max-clients %ld reached", p->peer,
+				s->o.max_clients);
+		break;
 	case RELAY_OUT_ERROR:
 		if (p->err != EPIPE)
 			nt_warn("writing stdout: %s", strerror(p->err));
@@ -143,7 +135,7 @@ static int run_tcp(struct server *s)
 	struct relay_stats st;
 	struct relay *r;
 
-	if (s->fin.enc || s->fin.hexdump) {
+	if (s->fin.enc || s->fin.hexdump || s->fin.esc.mode) {
 		ro.to_out = enc_filter;
 		ro.to_out_arg = &s->fin;
 		ro.to_out_ratio = enc_filter_ratio(&s->fin);
@@ -175,10 +167,12 @@ struct udp_server {
 	size_t outcap;
 	struct obuf ob;
 	unsigned long long count, bytes;
-	int tty;
+	int tty, port;
 };
 
-/* One datagram to stdout: its sender first on a terminal. */
+/* One datagram to stdout; on a terminal its sender first and the whole
+ * datagram on one line (its newlines escaped, so it cannot forge the
+ * line of another sender). */
 static void print_datagram(struct udp_server *u, const char *who,
 			   const char *p, size_t len)
 {
@@ -188,8 +182,10 @@ static void print_datagram(struct udp_server *u, const char *who,
 		obuf_put(&u->ob, "[", 1);
 		obuf_put(&u->ob, who, strlen(who));
 		obuf_put(&u->ob, "] ", 2);
+		if (len && p[len - 1] == '\n' && !f->hexdump)
+			len--;
 	}
-	if (f->enc || f->hexdump) {
+	if (f->enc || f->hexdump || f->esc.mode) {
 		ssize_t k = enc_filter(f, p, len, u->scratch, u->outcap);
 		k += enc_filter(f, "", 0, u->scratch + k, u->outcap - (size_t)k);
 		obuf_put(&u->ob, u->scratch, (size_t)k);
@@ -224,7 +220,7 @@ static void take_batch(struct udp_server *u, int n)
 			print_datagram(u, who, d->buf, len);
 	}
 	if (u->s->o.echo)
-		sock_send_batch(u->s->lfd, u->b.d, n);
+		sock_echo_batch(u->s->lfd, u->b.d, n, u->port);
 	if (u->tty)
 		obuf_flush(&u->ob);
 }
@@ -264,6 +260,7 @@ static int run_udp(struct server *s)
 	u.outcap = (SOCK_UDP_MAX + 1) * enc_filter_ratio(&s->fin) * 2 + 256;
 	u.scratch = xmalloc(u.outcap);
 	u.tty = nt_stdout_is_tty();
+	u.port = s->port;
 	if (obuf_init(&u.ob, STDOUT_FILENO, 1 << 20) < 0)
 		nt_die(EXIT_NO, "out of memory");
 	sock_set_rcvbuf(s->lfd, 8 << 20);
@@ -330,7 +327,7 @@ static void parse_args(struct listen_opts *o, int argc, char **argv)
 /* Names the process holding the port when /proc shows it. */
 static void address_in_use(const struct listen_opts *o)
 {
-	char who[64];
+	char who[64], q[300];
 	const char *host = o->spec.host;
 
 	if (!host)
@@ -340,7 +337,7 @@ static void address_in_use(const struct listen_opts *o)
 		nt_die(EXIT_NO, "address %s%s%s:%s in use by %s",
 		       strchr(host, ':') && host[0] != '[' ? "[" : "", host,
 		       strchr(host, ':') && host[0] != '[' ? "]" : "",
-		       o->spec.port, who);
+		       o->spec.port, nt_quote(who, q, sizeof q)); /* a name is anyone's */
 	nt_die(EXIT_NO, "address %s:%s in use", host, o->spec.port);
 }
 
@@ -358,6 +355,10 @@ int cmd_listen(int argc, char **argv)
 	    enc_filter_init(&s.fout, s.o.encoding, s.o.encoding ? "UTF-8" : NULL, 0) < 0)
 		nt_usage_error("unknown encoding '%s'",
 			       nt_quote(s.o.encoding ? s.o.encoding : "", q, sizeof q));
+	/* a terminal gets escaped text; --hex is safe as it is */
+	if (nt_stdout_is_tty() && !s.o.hex)
+		s.fin.esc.mode = s.o.spec.proto == SOCK_PROTO_UDP ?
+			ESC_NEWLINES : ESC_KEEP_NEWLINES;
 	sock_raise_nofile();
 	s.lfd = sock_listen(&s.o.spec, 4096, &err, &bound, &blen);
 	if (s.lfd < 0) {
@@ -371,10 +372,11 @@ int cmd_listen(int argc, char **argv)
 		       s.o.spec.host ? s.o.spec.host : "*", s.o.spec.port, sock_strerror(err));
 	}
 	sock_format_addr((struct sockaddr *)&bound, blen, s.bound, sizeof s.bound);
+	s.port = sock_addr_port((struct sockaddr *)&bound);
 	if (s.o.json)
 		s.events = out_open(stderr, OUT_JSON, event_cols,
 				    sizeof event_cols / sizeof event_cols[0]);
-	announce(&s, sock_addr_port((struct sockaddr *)&bound));
+	nt_announce_listening(s.lfd, s.o.json);
 	s.l = loop_new();
 	if (!s.l || loop_signal(s.l, SIGINT, on_signal, &s) < 0 ||
 	    loop_signal(s.l, SIGTERM, on_signal, &s) < 0)

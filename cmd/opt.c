@@ -10,6 +10,8 @@
 
 #include "cmd.h"
 #include "core/num.h"
+#include "core/out.h"
+#include "net/sock.h"
 #include "names/services.h"
 
 static const char *current = NULL; /* the running command, for messages */
@@ -203,4 +205,34 @@ void nt_load_services(struct svc_db *db)
 	if (svc_load(db, named ? path : "/etc/services") < 0 && named)
 		nt_usage_error("cannot read services file '%s' (NETTOOL_SERVICES): %s",
 			       nt_quote(path, q, sizeof q), strerror(errno));
+}
+
+void nt_announce_listening(int fd, int json)
+{
+	static const struct out_col cols[] = {
+		{ "event", "event", 0, 0 }, { "proto", "proto", 0, 0 },
+		{ "local", "local", 0, 0 }, { "port", "port", 0, 0 },
+	};
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char where[SOCK_ADDRSTRLEN];
+	int type = 0;
+	socklen_t tlen = sizeof type;
+	struct out *o;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return;
+	sock_format_addr((struct sockaddr *)&ss, len, where, sizeof where);
+	if (!json) {
+		nt_warn("listening on %s", where);
+		return;
+	}
+	(void)getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen);
+	o = out_open(stderr, OUT_JSON, cols, 4);
+	out_str(out_key(o, "event"), "listening");
+	out_str(out_key(o, "proto"), type == SOCK_DGRAM ? "udp" : "tcp");
+	out_str(out_key(o, "local"), where);
+	out_int(out_key(o, "port"), sock_addr_port((struct sockaddr *)&ss));
+	out_end(o);
+	out_close(o);
 }

@@ -281,7 +281,7 @@ int cmd_port(int argc, char **argv)
 {
 	struct port_opts po = { 0 };
 	struct port_ctx c = { 0 };
-	struct query *qs;
+	static struct query *qs; /* static: reachable when a lookup dies */
 	enum out_format fmt;
 	struct out *o;
 	int i, rc;

@@ -45,6 +45,7 @@ struct scan_cmd {
 	struct scan_target *targets;
 	size_t ntargets;
 	struct out *out;
+	int tty, unflushed;
 };
 
 enum { C_HOST, C_PORT, C_PROTO, C_STATE, C_SERVICE, C_RTT, C_REASON, C_COUNT };
@@ -171,7 +172,12 @@ static void on_result(const struct scan_result *r, void *arg)
 	out_str(c->out, r->err == 0 ? (c->udp ? "reply" : "connected")
 				    : r->err == ETIMEDOUT ? "no answer" : sock_strerror(r->err));
 	out_end(c->out);
-	out_flush(c->out);
+	/* A terminal sees each port at once; a pipe gets them in batches
+	 * (one write per row would cost more than the probe on -a -p -). */
+	if (c->tty || ++c->unflushed >= 512) {
+		out_flush(c->out);
+		c->unflushed = 0;
+	}
 }
 
 static void on_signal(struct loop *l, int signo, void *arg)
@@ -209,6 +215,7 @@ static int run(struct scan_cmd *c)
 	loop_signal(l, SIGINT, on_signal, NULL);
 	loop_signal(l, SIGTERM, on_signal, NULL);
 	c->out = out_open(stdout, c->json ? OUT_JSON : OUT_TABLE, columns, C_COUNT);
+	c->tty = nt_stdout_is_tty();
 	rc = scan_run(l, &so, &t);
 	out_close(c->out);
 	loop_free(l);

@@ -45,10 +45,8 @@ struct send_opts {
 };
 
 static const struct out_col event_cols[] = {
-	{ "event", "event", 0, 0 },
-	{ "proto", "proto", 0, 0 },
-	{ "peer", "peer", 0, 0 },
-	{ "bytes_sent", "bytes_sent", 0, 0 },
+	{ "event", "event", 0, 0 }, { "proto", "proto", 0, 0 },
+	{ "peer", "peer", 0, 0 }, { "bytes_sent", "bytes_sent", 0, 0 },
 	{ "bytes_received", "bytes_received", 0, 0 },
 };
 
@@ -89,6 +87,8 @@ static void setup_filters(const struct send_opts *o, struct enc_filter *up,
 	    enc_filter_init(down, o->encoding ? "UTF-8" : NULL, o->encoding, o->hex) < 0)
 		nt_usage_error("unknown encoding '%s'",
 			       nt_quote(o->encoding ? o->encoding : "", q, sizeof q));
+	if (nt_stdout_is_tty() && !o->hex)
+		down->esc.mode = ESC_KEEP_NEWLINES; /* the peer's bytes, escaped */
 }
 
 static int send_message_blocking(int fd, const struct send_opts *o,
@@ -159,7 +159,7 @@ static int run_tcp(const struct send_opts *o, int fd, const char *peer,
 		d.up_arg = up;
 		d.up_ratio = enc_filter_ratio(up);
 	}
-	if (down->enc || down->hexdump) {
+	if (down->enc || down->hexdump || down->esc.mode) {
 		d.down = enc_filter;
 		d.down_arg = down;
 		d.down_ratio = enc_filter_ratio(down);
@@ -265,7 +265,7 @@ static int print_reply(const char *p, size_t n, void *arg)
 	ssize_t k;
 
 	r->received += n;
-	if (!f->enc && !f->hexdump)
+	if (!f->enc && !f->hexdump && !f->esc.mode)
 		return io_write_all(STDOUT_FILENO, p, n);
 	k = enc_filter(f, p, n, r->out, r->outcap);
 	k += enc_filter(f, "", 0, r->out + k, r->outcap - (size_t)k);

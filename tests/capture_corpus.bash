@@ -92,10 +92,10 @@ start_live() {
 	local dir=$1 n=0 e i
 	while IFS= read -r e; do
 		n=$((n + 1))
-		nsenter --net="/run/netns/$CORPUS_A" "$NETTOOL" capture -i va -B 1024 \
+		nsenter --net="/run/netns/$CORPUS_A" "$NETTOOL" capture -i va -B 4096 \
 			-w "$dir/live-$n.nt.pcap" "$e" 2>"$dir/live-$n.nt.err" &
 		CORPUS_PIDS+=($!) LIVE_NT+=($!)
-		nsenter --net="/run/netns/$CORPUS_A" tcpdump --immediate-mode -U -B 1024 -i va \
+		nsenter --net="/run/netns/$CORPUS_A" tcpdump --immediate-mode -U -B 4096 -i va \
 			-w "$dir/live-$n.td.pcap" "$e" 2>"$dir/live-$n.td.err" &
 		CORPUS_PIDS+=($!) LIVE_TD+=($!)
 	done <"$LIVE_FILTERS"
@@ -119,10 +119,11 @@ wait_bound() {
 	echo "process $1 never bound its packet socket"; return 1
 }
 
-# Waits (bounded, 5 s) until pcap $1 holds $2 packets.
+# Waits (bounded, 15 s: a loaded machine, a sanitizer build) until pcap
+# $1 holds $2 packets.
 wait_count() {
 	local i
-	for i in $(seq 1 100); do
+	for i in $(seq 1 300); do
 		[ "$(tcpdump -nr "$1" 2>/dev/null | wc -l)" -ge "$2" ] && return 0
 		sleep 0.05
 	done

@@ -142,10 +142,6 @@ int enc_filter_init(struct enc_filter *f, const char *to,
 		if (!f->enc)
 			return -1;
 	}
-	if (f->enc && hexdump) {
-		f->tmpcap = 65536 * ENC_RATIO + 64;
-		f->tmp = xmalloc(f->tmpcap);
-	}
 	return 0;
 }
 
@@ -159,23 +155,91 @@ void enc_filter_free(struct enc_filter *f)
 
 size_t enc_filter_ratio(const struct enc_filter *f)
 {
-	return (f->enc ? ENC_RATIO : 1) * (f->hexdump ? HEX_RATIO : 1);
+	size_t after = f->hexdump ? HEX_RATIO : f->esc.mode ? ESC_RATIO : 1;
+
+	return (f->enc ? ENC_RATIO : 1) * after;
+}
+
+/* Writes byte c as \xNN. */
+static size_t escape_byte(unsigned char c, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = hex[c >> 4];
+	out[3] = hex[c & 15];
+	return 4;
+}
+
+static int acted_on(const struct term_escape *t, unsigned char c)
+{
+	if (c == '\t')
+		return 0;
+	if (c == '\n')
+		return t->mode == ESC_NEWLINES;
+	return c < 0x20 || c == 0x7f;
+}
+
+size_t enc_escape(struct term_escape *t, const char *in, size_t n, char *out,
+		  size_t outcap)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i, w = 0;
+
+	(void)outcap;
+	if (n == 0 && t->held) {
+		w += escape_byte(t->held, out);
+		t->held = 0;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = p[i];
+		if (t->held) {
+			/* 0xc2 0x80-0x9f is a C1 control: both bytes escaped */
+			if (c >= 0x80 && c <= 0x9f) {
+				w += escape_byte(t->held, out + w);
+				w += escape_byte(c, out + w);
+				t->held = 0;
+				continue;
+			}
+			out[w++] = (char)t->held;
+			t->held = 0;
+		}
+		if (c == 0xc2)
+			t->held = c;
+		else if (acted_on(t, c))
+			w += escape_byte(c, out + w);
+		else
+			out[w++] = (char)c;
+	}
+	return w;
 }
 
 ssize_t enc_filter(void *arg, const char *in, size_t n, char *out,
 		     size_t outcap)
 {
 	struct enc_filter *f = arg;
+	int last = f->hexdump || f->esc.mode;
 	ssize_t k;
 
-	if (f->enc && !f->hexdump)
+	if (f->enc && !last)
 		return enc_convert(f->enc, in, n, out, outcap);
 	if (f->enc) {
+		if (!f->tmp) {
+			f->tmpcap = 65536 * ENC_RATIO + 64;
+			f->tmp = xmalloc(f->tmpcap);
+		}
 		k = enc_convert(f->enc, in, n, f->tmp, f->tmpcap);
 		if (k < 0)
 			return -1;
 		in = f->tmp;
 		n = (size_t)k;
 	}
-	return (ssize_t)hex_dump(&f->hex, (const unsigned char *)in, n, out, outcap);
+	if (f->hexdump)
+		return (ssize_t)hex_dump(&f->hex, (const unsigned char *)in, n,
+					 out, outcap);
+	if (f->esc.mode)
+		return (ssize_t)enc_escape(&f->esc, in, n, out, outcap);
+	memcpy(out, in, n);
+	return (ssize_t)n;
 }

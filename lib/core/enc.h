@@ -30,12 +30,29 @@ size_t hex_dump(struct hexdump *h, const unsigned char *p, size_t n,
 		char *out, size_t outcap);
 #define HEX_RATIO 5
 
-/* Filters for pumps: --encoding in each direction, --hex on output. */
+/* Escaping for a terminal: bytes a terminal would act on (C0 controls
+ * but tab, and newline unless ESC_NEWLINES; DEL; UTF-8 C1 controls
+ * U+0080-U+009F) become \xNN, so a peer can neither move the cursor,
+ * retitle the window nor, with ESC_NEWLINES, start a line of its own.
+ * held carries a UTF-8 lead byte cut at the end of one call to the next;
+ * n == 0 flushes it. Returns bytes written (outcap >= ESC_RATIO * n + 8). */
+enum { ESC_KEEP_NEWLINES = 1, ESC_NEWLINES = 2 };
+struct term_escape {
+	int mode;               /* 0: off, else an ESC_* value */
+	unsigned char held;
+};
+size_t enc_escape(struct term_escape *t, const char *in, size_t n, char *out,
+		  size_t outcap);
+#define ESC_RATIO 4
+
+/* Filters for pumps: --encoding in each direction, --hex on output,
+ * escaping when the output is a terminal. */
 struct enc_filter {
 	struct enc *enc;
 	struct hexdump hex;
 	int hexdump;
-	char *tmp;   /* the encoding's output before the hex dump */
+	struct term_escape esc; /* set .mode after init to escape output */
+	char *tmp;   /* the encoding's output before the hex dump or escaping */
 	size_t tmpcap;
 };
 ssize_t enc_filter(void *arg, const char *in, size_t n, char *out,

@@ -1014,6 +1014,11 @@ fail:
 	return NULL;
 }
 
+size_t pump_held(const struct pump *p)
+{
+	return lbuf_len(&p->buf) + p->inpipe;
+}
+
 unsigned long long pump_bytes(const struct pump *p)
 {
 	return p->bytes;

@@ -142,6 +142,8 @@ struct pump *pump_new(struct loop *l, int src, int dst,
 		      const struct pump_opts *o);
 /* Bytes written to dst so far. */
 unsigned long long pump_bytes(const struct pump *p);
+/* Bytes read from src and not yet written to dst. */
+size_t pump_held(const struct pump *p);
 /* Stops reading src for now (1) or again (0), e.g. while paused. */
 void pump_pause(struct pump *p, int paused);
 /* Stops watching, frees buffers, restores fd flags; closes nothing. */

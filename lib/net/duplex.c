@@ -76,6 +76,24 @@ static void up_end(struct pump *p, enum pump_end how, int err, void *arg)
 		end(d, DUPLEX_QUIT, 0);
 }
 
+/* The peer closed while input was not known to be over. Input that is
+ * at its end already (an empty file, /dev/null, a closed pipe) loses
+ * nothing; anything else, read or still to come, would be lost. */
+static int input_lost(struct duplex *d)
+{
+	char c;
+	ssize_t r;
+
+	if (!d->up || d->up_done || d->o->cut_short_ok)
+		return 0;
+	if (pump_held(d->up) > 0)
+		return 1;
+	do
+		r = read(d->o->in_fd, &c, 1);
+	while (r < 0 && errno == EINTR);
+	return r != 0;
+}
+
 static void down_end(struct pump *p, enum pump_end how, int err, void *arg)
 {
 	struct duplex *d = arg;
@@ -88,7 +106,7 @@ static void down_end(struct pump *p, enum pump_end how, int err, void *arg)
 	/* The peer closed. Input still to come from a pipe or file would be
 	 * lost (a killed listener looks just like this), so that is a
 	 * failure; at a terminal it is just the end of the session. */
-	else if (d->up && !d->up_done && !d->o->cut_short_ok)
+	else if (input_lost(d))
 		end(d, DUPLEX_CUT_SHORT, 0);
 	else
 		end(d, DUPLEX_DONE, 0);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
@@ -24,6 +25,7 @@ struct fileserve {
 	struct fs_opts o;
 	struct client *clients;
 	size_t n;
+	size_t fd_cap;     /* clients the descriptor limit has room for */
 };
 
 struct client {
@@ -63,7 +65,7 @@ static void drop_client(struct client *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	free(c);
-	if (s->n-- == s->o.max_clients)
+	if (s->n-- == s->fd_cap)
 		loop_accept_hold(s->l, s->lfd, 0); /* room again */
 }
 
@@ -181,7 +183,21 @@ static void on_name_timeout(struct loop *l, void *arg)
 
 	(void)l;
 	c->timer = 0;
-	finish(c, FS_REFUSED, "no name sent");
+	finish(c, FS_REFUSED, c->len ? "name not finished in time" : "no name sent");
+}
+
+/* Each byte restarts the pause that ends a name (a name dribbled in is
+ * read whole, never taken by its prefix), within the time a whole name
+ * may take. */
+static void restart_name_pause(struct loop *l, struct client *c)
+{
+	long long left = c->s->o.name_ms - (loop_now_ms() - c->start);
+
+	loop_timer_cancel(l, c->timer);
+	if (left > c->s->o.pause_ms)
+		c->timer = loop_timer(l, c->s->o.pause_ms, on_name_pause, c);
+	else
+		c->timer = loop_timer(l, left > 0 ? left : 0, on_name_timeout, c);
 }
 
 static void on_name_bytes(struct loop *l, int fd, unsigned ev, void *arg)
@@ -195,20 +211,50 @@ static void on_name_bytes(struct loop *l, int fd, unsigned ev, void *arg)
 			finish(c, FS_ERROR, strerror(errno));
 		return;
 	}
-	if (got > 0 && c->len == 0) {
-		loop_timer_cancel(l, c->timer);
-		c->timer = loop_timer(l, c->s->o.pause_ms, on_name_pause, c);
-	}
+	if (got > 0)
+		restart_name_pause(l, c);
 	c->len += (size_t)got;
 	parse_name(c, got == 0);
+}
+
+/* A client past --max-clients is closed at once, with its report. */
+static void refuse_over_cap(struct fileserve *s, int fd,
+			    const struct sockaddr *sa, socklen_t len)
+{
+	char peer[SOCK_ADDRSTRLEN];
+	struct fs_report r = { peer, "", FS_REFUSED, "over --max-clients", 0, 0 };
+
+	sock_format_addr(sa, len, peer, sizeof peer);
+	close(fd);
+	if (s->o.on_report)
+		s->o.on_report(&r, s->o.arg);
+}
+
+/* Each client takes two descriptors (its socket and its file): past what
+ * the limit leaves room for, clients wait in the backlog rather than be
+ * accepted only to be refused for want of a descriptor to open the file. */
+static size_t clients_with_room(void)
+{
+	struct rlimit rl;
+	const rlim_t reserve = 16; /* stdio, the loop's own, the listener */
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur > 2 * (rlim_t)1000000)
+		return 1000000;
+	return rl.rlim_cur > reserve + 2 ? (size_t)((rl.rlim_cur - reserve) / 2) : 1;
 }
 
 static void on_conn(struct loop *l, int fd, const struct sockaddr *sa,
 		    socklen_t len, void *arg)
 {
 	struct fileserve *s = arg;
-	struct client *c = xcalloc(1, sizeof *c);
+	struct client *c;
 
+	if (s->n >= s->o.max_clients) {
+		refuse_over_cap(s, fd, sa, len);
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
 	if (loop_watch(l, fd, LOOP_IN, on_name_bytes, c) < 0) {
 		free(c);
 		close(fd);
@@ -225,7 +271,7 @@ static void on_conn(struct loop *l, int fd, const struct sockaddr *sa,
 	if (s->clients)
 		s->clients->prev = c;
 	s->clients = c;
-	if (++s->n == s->o.max_clients)
+	if (++s->n == s->fd_cap)
 		loop_accept_hold(l, s->lfd, 1); /* the backlog waits */
 }
 
@@ -248,6 +294,7 @@ struct fileserve *fileserve_new(struct loop *l, int lfd,
 	s->o = *o;
 	if (!s->o.max_clients)
 		s->o.max_clients = 1000;
+	s->fd_cap = clients_with_room();
 	if (!s->o.idle_ms)
 		s->o.idle_ms = 60000;
 	if (!s->o.name_ms)

@@ -26,7 +26,10 @@ struct fs_report {
 
 struct fs_opts {
 	int dirfd;              /* the directory served */
-	size_t max_clients;     /* at most at once (0: 1000); others wait */
+	size_t max_clients;     /* at most at once (0: 1000); past it a
+				 * client is closed at once (FS_REFUSED);
+				 * past the descriptor limit's room,
+				 * clients wait in the backlog */
 	long long idle_ms;      /* a client that stops reading (0: 60 s) */
 	long long name_ms;      /* to send a name (0: 10 s) */
 	long long pause_ms;     /* a pause that ends a name (0: 300 ms) */

@@ -71,8 +71,6 @@ static void drop_client(struct client *c)
 	tell(r, RELAY_DISCONNECT, c, 0);
 	lbuf_free(&c->out);
 	free(c);
-	if (r->o.max_clients && r->n + 1 == r->o.max_clients)
-		loop_accept_hold(r->l, r->lfd, 0);
 	update_in(r);
 }
 
@@ -350,8 +348,18 @@ static void on_conn(struct loop *l, int fd, const struct sockaddr *peer,
 		    socklen_t len, void *arg)
 {
 	struct relay *r = arg;
-	struct client *c = xcalloc(1, sizeof *c);
+	struct client *c;
 
+	if (r->o.max_clients && r->n >= r->o.max_clients) {
+		/* at the cap: closed at once, so the client knows, rather
+		 * than left waiting in the backlog */
+		struct client refused = { .r = r };
+		sock_format_addr(peer, len, refused.peer, sizeof refused.peer);
+		close(fd);
+		tell(r, RELAY_REFUSED, &refused, 0);
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
 	if (loop_watch(l, fd, LOOP_IN, on_client_fd, c) < 0) {
 		free(c);
 		close(fd);
@@ -367,8 +375,6 @@ static void on_conn(struct loop *l, int fd, const struct sockaddr *peer,
 		r->clients->prev = c;
 	r->clients = c;
 	r->n++;
-	if (r->o.max_clients && r->n == r->o.max_clients)
-		loop_accept_hold(l, r->lfd, 1);
 	tell(r, RELAY_CONNECT, c, 0);
 	rearm(c);
 	update_client(c);

@@ -21,6 +21,7 @@ enum relay_event {
 	RELAY_IDLE,         /* a client was idle idle_ms: it is dropped */
 	RELAY_PAUSED,       /* accepting paused (err: EMFILE...), once a pause */
 	RELAY_OUT_ERROR,    /* writing out_fd failed (err); the loop stops */
+	RELAY_REFUSED,      /* a client over max_clients: closed at once */
 };
 
 /* What an event is about. */
@@ -37,7 +38,7 @@ typedef void (*relay_event_fn)(struct relay *r, enum relay_event ev,
 struct relay_opts {
 	int in_fd, out_fd;          /* -1: none */
 	int echo;                   /* a client's bytes go back to it */
-	size_t max_clients;         /* 0: no cap; at the cap, others wait */
+	size_t max_clients;         /* 0: no cap; past it a client is closed */
 	long long idle_ms;          /* 0: never drop an idle client */
 	size_t client_buf;          /* held per client (0: 256 KiB) */
 	size_t out_buf;             /* held for out_fd (0: 1 MiB) */

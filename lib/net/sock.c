@@ -561,3 +561,43 @@ int sock_recv_until_idle(int fd, int idle_ms, sock_dgram_fn fn, void *arg,
 	errno = u.err;
 	return u.err ? -1 : 0;
 }
+
+static int is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+		return IN6_IS_ADDR_LOOPBACK(a) ||
+		       (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+	}
+	return 0;
+}
+
+int sock_is_reflection(const struct sockaddr *from, int ourport)
+{
+	int port = sock_addr_port(from);
+
+	if (from->sa_family != AF_INET && from->sa_family != AF_INET6)
+		return 0;
+	return port == 0 || (port == ourport && is_loopback(from));
+}
+
+int sock_echo_batch(int fd, struct sock_dgram *d, int n, int ourport)
+{
+	int i, keep = 0;
+
+	for (i = 0; i < n; i++) {
+		if (sock_is_reflection((struct sockaddr *)&d[i].addr, ourport))
+			continue;
+		if (keep != i) {  /* swap: each entry keeps its own buffer */
+			struct sock_dgram t = d[keep];
+			d[keep] = d[i];
+			d[i] = t;
+		}
+		keep++;
+	}
+	return keep ? sock_send_batch(fd, d, keep) : 0;
+}

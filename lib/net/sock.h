@@ -59,6 +59,12 @@ const char *sock_format_addr(const struct sockaddr *sa, socklen_t len,
 			     char *buf, size_t n);
 /* The port of an AF_INET/AF_INET6 address, else -1. */
 int sock_addr_port(const struct sockaddr *sa);
+/* 1 when answering a datagram from `from` would feed a loop: its source
+ * port is 0 (no one can receive there), or it comes from our own port on
+ * a loopback address (only the loopback can carry a datagram from one of
+ * our own addresses; the kernel drops such a "martian" source elsewhere),
+ * that is from this very socket, or a spoof of it. */
+int sock_is_reflection(const struct sockaddr *from, int ourport);
 
 /* Words for an error code of this module (errno or EAI_* code). */
 const char *sock_strerror(int err);
@@ -81,6 +87,10 @@ struct sock_dgram {
 int sock_recv_batch(int fd, struct sock_dgram *d, int n);
 /* Sends d[0..n); returns how many went, or -1 with errno. */
 int sock_send_batch(int fd, struct sock_dgram *d, int n);
+/* An echo server's answer: each of d[0..n) back to its sender, once,
+ * except those sock_is_reflection refuses (d is reordered). Returns how
+ * many went, or -1 with errno. */
+int sock_echo_batch(int fd, struct sock_dgram *d, int n, int ourport);
 
 /* Largest UDP payload over IPv4. */
 #define SOCK_UDP_MAX 65507

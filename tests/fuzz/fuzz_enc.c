@@ -1,5 +1,6 @@
 /* libFuzzer: network bytes through the GBK->UTF-8 converter (split at a
- * fuzzer-chosen point, as reads split them) and the hex dump. */
+ * fuzzer-chosen point, as reads split them), the hex dump and the
+ * terminal escaping. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (hex_dump(&h, data, size, hex, hcap) > hcap || h.offset != size)
 		abort();
+	{
+		struct term_escape t = { .mode = ESC_NEWLINES };
+		size_t ecap = size * ESC_RATIO + 16, w, i;
+		char *e2 = malloc(ecap);
+		if (!e2)
+			abort();
+		w = enc_escape(&t, (const char *)data, cut, e2, ecap);
+		w += enc_escape(&t, (const char *)data + cut, size - cut, e2 + w, ecap - w);
+		w += enc_escape(&t, "", 0, e2 + w, ecap - w);
+		if (w > ecap)
+			abort();
+		for (i = 0; i < w; i++)    /* nothing a terminal acts on is left */
+			if ((unsigned char)e2[i] < 0x20 && e2[i] != '\t')
+				abort();
+		free(e2);
+	}
 	free(out);
 	free(hex);
 	return 0;

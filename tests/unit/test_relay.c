@@ -17,7 +17,7 @@
 #include "net/relay.h"
 #include "unit.h"
 
-static int counts[RELAY_OUT_ERROR + 1];
+static int counts[RELAY_REFUSED + 1];
 
 static void on_event(struct relay *r, enum relay_event ev,
 		     const struct relay_peer *p, void *arg)
@@ -212,10 +212,14 @@ static void test_cap_and_idle(void)
 	a = client();
 	b = client();
 	run_for(l, 50);
-	CHECK_INT(counts[RELAY_CONNECT], 1);  /* b waits in the backlog */
+	CHECK_INT(counts[RELAY_CONNECT], 1);
+	CHECK_INT(counts[RELAY_REFUSED], 1);  /* b closed at once */
+	CHECK_INT(read(b, &i, 1), 0);
 	for (i = 0; i < 100 && counts[RELAY_IDLE] < 1; i++)
 		run_for(l, 10);
-	CHECK_INT(counts[RELAY_IDLE], 1);     /* a dropped, b taken */
+	CHECK_INT(counts[RELAY_IDLE], 1);     /* a dropped, room for another */
+	close(b);
+	b = client();
 	run_for(l, 20);
 	CHECK_INT(counts[RELAY_CONNECT], 2);
 	for (i = 0; i < 100 && counts[RELAY_IDLE] < 2; i++)
