@@ -133,9 +133,10 @@ lint-man:
 	mandoc -Tlint -W warning $(MANPAGES)
 
 # DESIGN.md's shape rules (one loop, file and function sizes, lib/ never
-# prints or exits): prints the offenders, fails if there are any.
-lint:
-	@sh tests/lint.sh
+# prints or exits, JSON only through lib/core/out, -j beside every --json):
+# prints the offenders, fails if there are any.
+lint: $(BIN)
+	@NETTOOL=$(abspath $(BIN)) sh tests/lint.sh
 
 clean:
 	rm -rf build build-san build-fuzz build-deb build-static nettool nettool-static

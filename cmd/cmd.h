@@ -78,6 +78,10 @@ void nt_load_services(struct svc_db *db);
  * "port":N}. */
 void nt_announce_listening(int fd, int json);
 
+/* MESSAGE words joined by spaces (and a newline), as netcat-like tools
+ * send them; *len is its length. */
+char *nt_join_words(int argc, char **argv, int newline, size_t *len);
+
 /* Set by dispatch: the command named in messages. */
 void nt_set_command(const char *name);
 

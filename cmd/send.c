@@ -312,25 +312,6 @@ static int run_udp(const struct send_opts *o, int fd, const char *peer,
 	return 0;
 }
 
-static void join_message(struct send_opts *o, int argc, char **argv)
-{
-	size_t n = 0;
-	int i;
-
-	for (i = 0; i < argc; i++)
-		n += strlen(argv[i]) + 1;
-	o->message = xmalloc(n + 1);
-	o->msglen = 0;
-	for (i = 0; i < argc; i++) {
-		if (i)
-			o->message[o->msglen++] = ' ';
-		memcpy(o->message + o->msglen, argv[i], strlen(argv[i]));
-		o->msglen += strlen(argv[i]);
-	}
-	if (o->newline)
-		o->message[o->msglen++] = '\n';
-}
-
 static void parse_args(struct send_opts *o, int argc, char **argv)
 {
 	enum { OPT_RAW = 256, OPT_HEX, OPT_ENC, OPT_REPEAT, OPT_KEEP };
@@ -380,7 +361,7 @@ static void parse_args(struct send_opts *o, int argc, char **argv)
 	if (o->idle_ms > 0)
 		o->spec.timeout_ms = o->idle_ms;
 	if (argc > 3)
-		join_message(o, argc - 3, argv + 3);
+		o->message = nt_join_words(argc - 3, argv + 3, o->newline, &o->msglen);
 }
 
 int cmd_send(int argc, char **argv)

@@ -221,21 +221,22 @@ r = random.Random(1503)
 items, want = [], []
 for i in range(10000):
     v6 = i >= 5000
-    bits, block = (128, 48) if v6 else (32, 14)
+    bits, block = (128, 104) if v6 else (32, 14)
     base = (2 * (i % 5000)) << (bits - block)
-    nets = []
-    for _ in range(r.randint(1, 12)):
+    cls = ipaddress.IPv6Address if v6 else ipaddress.IPv4Address
+    cover = []
+    for _ in range(r.randint(1, 8)):
         plen = r.randint(block + 1, min(bits, block + 12))
         net = ipaddress.ip_network((base + r.getrandbits(bits - block), plen), strict=False)
-        nets.append(net)
         if r.random() < 0.2:
-            lo = int(net.network_address); hi = lo + r.getrandbits(bits - block - 1)
-            hi = min(hi, base + 2 ** (bits - block) - 1)
-            cls = ipaddress.IPv6Address if v6 else ipaddress.IPv4Address
+            lo = int(net.network_address)
+            hi = min(lo + r.getrandbits(bits - block - 1), base + 2 ** (bits - block) - 1)
             items.append("%s-%s" % (cls(lo), cls(hi)))
-            nets.extend(ipaddress.summarize_address_range(cls(lo), cls(hi)))
-    items.extend(str(n) for n in nets)
-    want.extend(ipaddress.collapse_addresses(nets))
+            cover.extend(ipaddress.summarize_address_range(cls(lo), cls(hi)))
+        else:
+            items.append(str(net))
+            cover.append(net)
+    want.extend(ipaddress.collapse_addresses(cover))
 r.shuffle(items)
 open("items", "w").write("".join(s + "\n" for s in items))
 open("want", "w").write("".join("%s\n" % n for n in want))
@@ -348,4 +349,27 @@ ours = load("got")
 for other in ("iprange.out", "aggregate.out"):
     assert list(ipaddress.collapse_addresses(load(other))) == ours, other
 PY
+}
+
+@test "IPv6 is written as python writes it (RFC 5952) for 10,000 addresses full of zero groups" {
+	need_cmd python3
+	cd "$BATS_TEST_TMPDIR"
+	# python 3.11 writes IPv4-mapped addresses in hex, RFC 5952 and nettool
+	# with a dotted quad: those are left out here (tested in test_addr).
+	python3 - <<'PY'
+import ipaddress, random
+r = random.Random(1507)
+with open("nets", "w") as f, open("want", "w") as w:
+    n = 0
+    while n < 10000:
+        words = [r.choice((0, 0, 0, 1, 0xffff, r.getrandbits(16))) for _ in range(8)]
+        a = ipaddress.IPv6Address(int("".join("%04x" % x for x in words), 16))
+        if a.ipv4_mapped:
+            continue
+        f.write("%s/128\n" % a.exploded)
+        w.write("%s/128\n" % a)
+        n += 1
+PY
+	xargs "$NETTOOL" ipclass --split 128 < nets > got
+	cmp want got
 }

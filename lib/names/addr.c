@@ -239,10 +239,47 @@ const char *addr_strerror(enum addr_err e)
 
 /* ---- formatting ------------------------------------------------------- */
 
+/* RFC 5952: lowercase hex without leading zeros, the longest run of two
+ * or more zero groups (the first of equals) as "::", dotted quad only for
+ * IPv4-mapped addresses. (glibc also writes ::/96 as "::a.b.c.d", the
+ * deprecated IPv4-compatible form.) */
+static char *format_ipv6(const uint8_t *b, char *buf)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	int i, best = -1, bestlen = 1, run = 0, v4 = memcmp(b, mapped, 12) == 0;
+	unsigned w[8];
+	char *p = buf;
+
+	for (i = 0; i < 8; i++) {
+		w[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+		run = w[i] ? 0 : run + 1;
+		if (run > bestlen) {
+			bestlen = run;
+			best = i - run + 1;
+		}
+	}
+	for (i = 0; i < (v4 ? 6 : 8); i++) {
+		if (i == best) {
+			p += sprintf(p, "::");
+			i += bestlen - 1;
+			continue;
+		}
+		if (i && i != best + bestlen)
+			*p++ = ':';
+		p += sprintf(p, "%x", w[i]);
+	}
+	if (v4)
+		sprintf(p, ":%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
+	else
+		*p = '\0';
+	return buf;
+}
+
 char *addr_format(const struct ip *ip, char *buf)
 {
-	if (!inet_ntop(ip->version == 4 ? AF_INET : AF_INET6, ip->b, buf, ADDR_STRLEN))
-		strcpy(buf, "?");
+	if (ip->version == 6)
+		return format_ipv6(ip->b, buf);
+	sprintf(buf, "%u.%u.%u.%u", ip->b[0], ip->b[1], ip->b[2], ip->b[3]);
 	return buf;
 }
 

@@ -231,6 +231,37 @@ static void test_class_and_format(void)
 	CHECK_STR(addr_category_ipv4(0xc0a80101), "private");
 }
 
+static const char *v6(const char *s)
+{
+	static char buf[ADDR_STRLEN];
+	struct ip ip;
+
+	if (addr_parse(s, strlen(s), &ip, NULL) < 0)
+		return "(parse error)";
+	return addr_format(&ip, buf);
+}
+
+static void test_format_rfc5952(void)
+{
+	CHECK_STR(v6("::"), "::");
+	CHECK_STR(v6("::1"), "::1");
+	CHECK_STR(v6("1::"), "1::");
+	CHECK_STR(v6("::18:4000"), "::18:4000"); /* not ::0.24.64.0 */
+	CHECK_STR(v6("::1.2.3.4"), "::102:304");
+	CHECK_STR(v6("::ffff:1.2.3.4"), "::ffff:1.2.3.4");
+	CHECK_STR(v6("::ffff:0:0"), "::ffff:0.0.0.0");
+	CHECK_STR(v6("2001:DB8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");
+	CHECK_STR(v6("2001:0:0:1:0:0:0:1"), "2001:0:0:1::1");
+	CHECK_STR(v6("2001:db8:0:1:1:1:1:1"), "2001:db8:0:1:1:1:1:1");
+	CHECK_STR(v6("0:1:0:1:0:1:0:1"), "0:1:0:1:0:1:0:1");
+	CHECK_STR(v6("fe80::0001"), "fe80::1");
+	CHECK_STR(v6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+		  "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	CHECK_STR(v6("1:2:3:4:5:6:0:0"), "1:2:3:4:5:6::");
+	CHECK_STR(v6("0.0.0.0"), "0.0.0.0");
+	CHECK_STR(v6("255.255.255.255"), "255.255.255.255");
+}
+
 static void test_scan_and_lines(void)
 {
 	struct addr_line l;
@@ -271,6 +302,7 @@ static void test_scan_and_lines(void)
 int main(void)
 {
 	test_scan_and_lines();
+	test_format_rfc5952();
 	test_vectors();
 	test_bad_input();
 	test_networks();
