@@ -91,9 +91,11 @@ uninstall:
 	for m in $(notdir $(MANPAGES)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
 
 # A fully static binary with musl (Debian's musl-tools). musl-gcc sees only
-# musl's headers: build-static/include links in the kernel's uapi headers,
-# and the __UAPI_DEF_* macros stop those redefining what musl's
-# netinet/in.h defines (the kernel coordinates that with glibc only).
+# musl's headers: build-static/include links in the kernel's uapi headers;
+# the __UAPI_DEF_* macros stop those redefining what musl's netinet/in.h
+# defines (the kernel coordinates that with glibc only), and linux/in6.h
+# and linux/errqueue.h get the libc headers they need (glibc's come by
+# way of others) ahead of them, whatever order a file includes them in.
 STATIC_CC    ?= musl-gcc
 STATIC_UAPI   = IN_ADDR IN_IPPROTO IN_PKTINFO IP_MREQ SOCKADDR_IN IN_CLASS \
 		IN6_ADDR IN6_ADDR_ALT SOCKADDR_IN6 IPV6_MREQ IPPROTO_V6 \
@@ -102,9 +104,12 @@ STATIC_FLAGS  = -isystem build-static/include $(STATIC_UAPI:%=-D__UAPI_DEF_%=0)
 STATIC_MAKE   = $(MAKE) --no-print-directory BUILD=build-static BIN=build-static/nettool \
 		CC=$(STATIC_CC) CPPFLAGS="$(STATIC_FLAGS)" LDFLAGS="-static -s"
 static:
-	@mkdir -p build-static/include
-	@ma=$$(gcc -print-multiarch); for d in linux asm-generic $$ma/asm; do \
-	  ln -sfn /usr/include/$$d build-static/include/$$(basename $$d); done
+	@rm -rf build-static/include && mkdir -p build-static/include/linux
+	@ma=$$(gcc -print-multiarch) && cd build-static/include && \
+	  ln -s /usr/include/asm-generic /usr/include/$$ma/asm . && \
+	  ln -s /usr/include/linux/* linux/ && rm linux/errqueue.h linux/in6.h && \
+	  printf '#include <time.h>\n#include "/usr/include/linux/errqueue.h"\n' > linux/errqueue.h && \
+	  printf '#include <netinet/in.h>\n#include "/usr/include/linux/in6.h"\n' > linux/in6.h
 	+@$(STATIC_MAKE) all
 	cp build-static/nettool nettool-static
 
@@ -128,9 +133,10 @@ lint-man:
 	mandoc -Tlint -W warning $(MANPAGES)
 
 # DESIGN.md's shape rules (one loop, file and function sizes, lib/ never
-# prints or exits): prints the offenders, fails if there are any.
-lint:
-	@sh tests/lint.sh
+# prints or exits, JSON only through lib/core/out, -j beside every --json):
+# prints the offenders, fails if there are any.
+lint: $(BIN)
+	@NETTOOL=$(abspath $(BIN)) sh tests/lint.sh
 
 clean:
 	rm -rf build build-san build-fuzz build-deb build-static nettool nettool-static

@@ -270,6 +270,7 @@ static void parse_args(struct chat *c, int argc, char **argv, char ***ops,
 		{ "encoding", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char q[64];
 	int opt;
 
 	while ((opt = nt_getopt(argc, argv, "46j", longopts)) != -1) {
@@ -282,6 +283,9 @@ static void parse_args(struct chat *c, int argc, char **argv, char ***ops,
 	}
 	*ops = argv + optind;
 	*nops = argc - optind;
+	if (*nops >= 1 && strcmp((*ops)[0], "udp") != 0)
+		nt_usage_error("'%s' is not a protocol chat speaks (only udp)",
+			       nt_quote((*ops)[0], q, sizeof q));
 	if (*nops < 1 || strcmp((*ops)[0], "udp") != 0 || (*nops != 2 && *nops != 4))
 		nt_usage_error("needs 'udp LOCALPORT [HOST PORT]' (see 'nettool chat --help')");
 	opt_port((*ops)[1], 0);

@@ -8,6 +8,7 @@
 #include <stdnoreturn.h>
 
 #include "core/alloc.h" /* xmalloc, xcalloc, xrealloc, xstrdup, xgrow */
+#include "core/progress.h"
 
 /* Exit statuses of the contract (CLI.md), and the one status for each
  * failure that is neither a "no" nor the user's input (nettool(1) EXIT
@@ -77,11 +78,38 @@ void nt_load_services(struct svc_db *db);
  * "port":N}. */
 void nt_announce_listening(int fd, int json);
 
+/* MESSAGE words joined by spaces (and a newline), as netcat-like tools
+ * send them; *len is its length. */
+char *nt_join_words(int argc, char **argv, int newline, size_t *len);
+
 /* Set by dispatch: the command named in messages. */
 void nt_set_command(const char *name);
 
 /* 1 when stdout is a terminal (labels, colour, escaping allowed). */
 int nt_stdout_is_tty(void);
+
+/* A transfer's progress on stderr (cmd/progress.c): one line rewritten in
+ * place at most four times a second, then a final line; nothing unless on
+ * and stderr is a terminal. verb: "received", "sent". */
+struct nt_progress {
+	struct progress p;
+	int on;
+};
+void nt_progress_begin(struct nt_progress *np, int on);
+void nt_progress(struct nt_progress *np, const char *verb,
+		 unsigned long long total);
+void nt_progress_end(struct nt_progress *np, const char *verb,
+		     unsigned long long total);
+/* nt_progress(arg, "sent", sent): for lib/net/duplex's on_sent. */
+void nt_progress_sent(unsigned long long sent, void *arg);
+/* Erases a progress line shown, before an error message. */
+void nt_progress_clear(struct nt_progress *np);
+
+/* An option cmd does not take (opt: the letter, or 0 and word the long
+ * option) typed by habit from nc, ping, netstat, tcpdump or ipcalc
+ * (cmd/habits.c): 1 if it is accepted (it changes nothing), 0 if it is
+ * no habit; exits 2 with the nettool spelling otherwise. */
+int nt_habit(const char *cmd, int opt, const char *word);
 
 /* Command entry points, one per file in cmd/. */
 int cmd_ipclass(int argc, char **argv);

@@ -19,7 +19,7 @@
 
 const char file_usage[] =
 "usage: nettool file serve [-4|-6] [-j|--json] [-d DIR] [--timeout SECS] [--max-clients N] PORT\n"
-"       nettool file get [-4|-6] [-o PATH] [-f] [-w SECS] HOST PORT NAME\n"
+"       nettool file get [-4|-6] [-o PATH] [-f] [-q] [-w SECS] HOST PORT NAME\n"
 "\n"
 "  serve   send files from DIR (default .) to clients that name them;\n"
 "          PORT 0 takes any free port; the address is announced on stderr\n"
@@ -29,12 +29,13 @@ const char file_usage[] =
 "      --max-clients N serve: at most N clients at once (default 1000)\n"
 "  -o, --output PATH where get writes (atomically)\n"
 "  -f, --force       replace an existing output file\n"
+"  -q, --quiet       get: no progress line on a terminal\n"
 "  -w, --wait SECS   get: give up on a server silent that long\n"
 "  -4, -6            use IPv4 or IPv6 only\n"
 "  -j, --json        serve: one JSON object per request on stdout\n";
 
 struct options {
-	int family, json, force, idle_ms, wait_ms;
+	int family, json, force, idle_ms, wait_ms, quiet;
 	long max_clients;
 	const char *dir, *output;
 };
@@ -149,15 +150,6 @@ static int send_name(int fd, const char *name)
 	return shutdown(fd, SHUT_WR);
 }
 
-static void show_progress(long long bytes, long long start, int final)
-{
-	double secs = (double)(loop_now_ms() - start) / 1000.0;
-	double rate = secs > 0 ? (double)bytes / secs / 1e6 : 0;
-
-	fprintf(stderr, "\r%lld bytes  %.1f MB/s  %.1f s%s", bytes, rate, secs,
-		final ? "\n" : "   ");
-}
-
 /* A download on the loop: how it ended, and what it got. */
 enum get_end { GET_DONE, GET_READ_ERR, GET_WRITE_ERR, GET_INTERRUPTED,
 	       GET_SILENT };
@@ -166,9 +158,9 @@ struct download {
 	struct fp_sink *sink;
 	enum get_end end;
 	int err;
-	int progress;
 	int wait_ms, timer;     /* -w: the server's silence allowed */
-	long long total, start, shown;
+	long long total;
+	struct nt_progress progress;
 };
 
 static void download_stop(struct loop *l, struct download *d, enum get_end end,
@@ -212,17 +204,15 @@ static void on_data(struct loop *l, int fd, unsigned ev, void *arg)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno != EAGAIN)
-				download_stop(l, d, write_failed ? GET_WRITE_ERR
-					      : GET_READ_ERR, errno);
+			if (errno == EAGAIN)
+				break;
+			download_stop(l, d, write_failed ? GET_WRITE_ERR
+				      : GET_READ_ERR, errno);
 			return;
 		}
 		d->total += r;
 	}
-	if (d->progress && loop_now_ms() - d->shown >= 500) {
-		d->shown = loop_now_ms();
-		show_progress(d->total, d->start, 0);
-	}
+	nt_progress(&d->progress, "received", (unsigned long long)d->total);
 }
 
 static void on_data_error(struct loop *l, int fd, int err, void *arg)
@@ -242,7 +232,6 @@ static void receive_into(int fd, struct download *d)
 {
 	struct loop *l = loop_new();
 
-	d->start = d->shown = loop_now_ms();
 	if (!l || sock_set_nonblock(fd, 1) < 0 ||
 	    loop_signal(l, SIGINT, on_get_signal, d) < 0 ||
 	    loop_signal(l, SIGTERM, on_get_signal, d) < 0 ||
@@ -260,6 +249,7 @@ static noreturn void download_failed(struct download *d, const char *target)
 	char q[128];
 
 	fp_sink_abort(d->sink);
+	nt_progress_clear(&d->progress);
 	if (d->total == 0 && d->err == ECONNRESET)
 		nt_die(EXIT_NO, "no such file on server (or refused)");
 	if (d->end == GET_WRITE_ERR)
@@ -299,8 +289,7 @@ static int file_get(const struct options *o, char **args, int nargs)
 {
 	const char *target;
 	struct fp_sink sink;
-	struct download d = { .sink = &sink, .progress = isatty(STDERR_FILENO),
-			      .wait_ms = o->wait_ms };
+	struct download d = { .sink = &sink, .wait_ms = o->wait_ms };
 	char q[128];
 	int fd, port;
 
@@ -318,6 +307,7 @@ static int file_get(const struct options *o, char **args, int nargs)
 		       strerror(errno));
 	}
 	fd = connect_for(o, args, port, &sink);
+	nt_progress_begin(&d.progress, !o->quiet);
 	receive_into(fd, &d);
 	close(fd);
 	if (d.end != GET_DONE)
@@ -332,10 +322,7 @@ static int file_get(const struct options *o, char **args, int nargs)
 		nt_die(EXIT_NO, "cannot save '%s': %s", nt_quote(target, q, sizeof q),
 		       e == EEXIST ? "it appeared meanwhile (use -f)" : strerror(e));
 	}
-	if (d.progress) {
-		fprintf(stderr, "\r");
-		show_progress(d.total, d.start, 1);
-	}
+	nt_progress_end(&d.progress, "received", (unsigned long long)d.total);
 	return EXIT_YES;
 }
 
@@ -345,6 +332,7 @@ int cmd_file(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "max-clients", required_argument, NULL, 'M' },
@@ -355,13 +343,14 @@ int cmd_file(int argc, char **argv)
 	char q[128];
 	int c;
 
-	while ((c = nt_getopt(argc, argv, "46d:o:fjw:", longopts)) != -1) {
+	while ((c = nt_getopt(argc, argv, "46d:o:fqjw:", longopts)) != -1) {
 		switch (c) {
 		case '4': o.family = AF_INET; break;
 		case '6': o.family = AF_INET6; break;
 		case 'd': o.dir = optarg; break;
 		case 'o': o.output = optarg; break;
 		case 'f': o.force = 1; break;
+		case 'q': o.quiet = 1; break;
 		case 'j': o.json = 1; break;
 		case 'T': o.idle_ms = opt_timeout_ms(optarg); break;
 		case 'w': o.wait_ms = opt_timeout_ms(optarg); break;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "core/alloc.h"
 #include "core/num.h"
 #include "core/out.h"
 #include "net/sock.h"
@@ -127,6 +128,8 @@ int nt_getopt(int argc, char **argv, const char *shortopts,
 	snprintf(spec, sizeof spec, ":%s", shortopts);
 	opterr = 0;
 	c = getopt_long(argc, argv, spec, longopts, NULL);
+	while (c == '?' && nt_habit(current, optopt, argv[optind - 1]))
+		c = getopt_long(argc, argv, spec, longopts, NULL);
 	if (c == '?') {
 		if (optopt > ' ' && optopt < 0x7f)
 			nt_usage_error("unknown option '-%c' (see 'nettool %s --help')",
@@ -235,4 +238,27 @@ void nt_announce_listening(int fd, int json)
 	out_int(out_key(o, "port"), sock_addr_port((struct sockaddr *)&ss));
 	out_end(o);
 	out_close(o);
+}
+
+char *nt_join_words(int argc, char **argv, int newline, size_t *len)
+{
+	size_t n = 0, k;
+	char *s;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	s = xmalloc(n + 1);
+	for (i = 0, n = 0; i < argc; i++) {
+		if (i)
+			s[n++] = ' ';
+		k = strlen(argv[i]);
+		memcpy(s + n, argv[i], k);
+		n += k;
+	}
+	if (newline)
+		s[n++] = '\n';
+	s[n] = '\0';
+	*len = n;
+	return s;
 }

@@ -1,5 +1,6 @@
 /* ping's rendering: iputils' lines and statistics block, or JSON Lines
  * through lib/out. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,7 +22,7 @@ static const struct out_col error_cols[] = {
 };
 
 /* iputils' precision: three decimals below 1 ms, fewer above. */
-static void format_rtt(long long us, char *buf, size_t n)
+void ping_format_rtt(long long us, char *buf, size_t n)
 {
 	if (us >= 100000 - 50)
 		snprintf(buf, n, "%lld", (us + 500) / 1000);
@@ -80,13 +81,14 @@ static void print_reply(struct cli *c, const struct ping_event *ev)
 	}
 	if (no_line(c, "\b \b"))
 		return;
-	format_rtt(ev->rtt_us, t, sizeof t);
+	ping_format_rtt(ev->rtt_us, t, sizeof t);
 	print_stamp(c, ev->when);
 	printf("%zu bytes from %s: icmp_seq=%lld", ev->bytes, ev->from, ev->seq);
 	if (ev->ttl >= 0)
 		printf(" ttl=%d", ev->ttl);
-	printf(" time=%s ms%s%s\n", t, ev->dup ? " (DUP!)" : "",
-	       ev->bad_checksum ? " (BAD CHECKSUM!)" : "");
+	printf(" time=%s ms%s%s%s\n", t, ev->dup ? " (DUP!)" : "",
+	       ev->bad_checksum ? " (BAD CHECKSUM!)" : "",
+	       ev->different && !c->o.sock.broadcast ? " (DIFFERENT ADDRESS!)" : "");
 }
 
 static void print_error(struct cli *c, const struct ping_event *ev)
@@ -107,7 +109,26 @@ static void print_error(struct cli *c, const struct ping_event *ev)
 	if (no_line(c, "E"))
 		return;
 	print_stamp(c, ev->when);
-	printf("From %s icmp_seq=%lld %s\n", ev->from, ev->seq, msg);
+	printf("From %s icmp_seq=%lld %s", ev->from, ev->seq, msg);
+	if (ev->mtu && ev->t->family == 4)
+		printf(" (mtu = %d)", ev->mtu);
+	else if (ev->mtu)
+		printf(": mtu=%d", ev->mtu);
+	putchar('\n');
+}
+
+/* The kernel refused the probe: at once (no route), or through the error
+ * queue (too big for the path: iputils' "local error" on stderr). */
+static void print_send_error(struct cli *c, const struct ping_event *ev)
+{
+	if (c->quiet || c->json)
+		return;
+	if (ev->local && ev->err == EMSGSIZE)
+		nt_warn("local error: message too long, mtu=%d", ev->mtu);
+	else if (ev->local)
+		nt_warn("local error: %s", strerror(ev->err));
+	else
+		printf("From %s icmp_seq=%lld %s\n", ev->t->text, ev->seq, strerror(ev->err));
 }
 
 void ping_print_event(void *arg, const struct ping_event *ev)
@@ -120,9 +141,7 @@ void ping_print_event(void *arg, const struct ping_event *ev)
 			fputs(".", stdout);
 		break;
 	case PING_SEND_ERROR:
-		if (!c->quiet && !c->json)
-			printf("From %s icmp_seq=%lld %s\n", ev->t->text, ev->seq,
-			       strerror(ev->err));
+		print_send_error(c, ev);
 		break;
 	case PING_REPLY:
 		print_reply(c, ev);
@@ -131,6 +150,8 @@ void ping_print_event(void *arg, const struct ping_event *ev)
 		print_error(c, ev);
 		break;
 	case PING_MISSING:
+		if (!c->quiet && !c->json && !c->o.flood)
+			printf("no answer yet for icmp_seq=%lld\n", ev->seq);
 		break;
 	}
 	fflush(stdout); /* lines as they happen, even into a pipe */
@@ -261,8 +282,11 @@ static void text_summary(struct cli *c, struct ping_target *t, const struct ping
 
 void ping_print_summary(struct cli *c)
 {
-	struct ping_target *t = ping_target_at(c->s, 0);
-	long long elapsed_us = ping_elapsed_us(c->s);
+	ping_print_stats(c, ping_target_at(c->s, 0), ping_elapsed_us(c->s));
+}
+
+void ping_print_stats(struct cli *c, struct ping_target *t, long long elapsed_us)
+{
 	struct ping_summary r;
 
 	ping_stats_summary(&t->st, &r);

@@ -15,7 +15,7 @@
 #include "net/sock.h"
 
 const char scan_usage[] =
-	"usage: nettool scan [-4] [-6] [-u] [-a] [-p PORTS] [-w SECS] [-P PARALLEL] [--force] [--json] HOST|CIDR...\n"
+	"usage: nettool scan [-4] [-6] [-u] [-a] [-p PORTS] [-w SECS] [-P PARALLEL] [--force] [-j|--json] HOST|CIDR...\n"
 	"\n"
 	"Tells which ports of each HOST (or each host address of a CIDR) answer:\n"
 	"TCP by connecting (and closing at once, no data sent), UDP (-u) by one\n"
@@ -30,7 +30,7 @@ const char scan_usage[] =
 	"  -w SECS          per-port timeout (default 1)\n"
 	"  -P PARALLEL      probes in flight at most (default 256)\n"
 	"  --force          allow a prefix wider than /16 (IPv4) or /112 (IPv6)\n"
-	"  --json           one JSON object per port printed\n"
+	"  -j, --json       one JSON object per port printed\n"
 	"\n"
 	"Exit status: 0 if any port was open, 1 if none, 2 on bad input.\n"
 	"Scan only hosts you own or may test.\n";
@@ -64,7 +64,7 @@ static void parse_options(int argc, char **argv, struct scan_cmd *c)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'J' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "force", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -72,7 +72,7 @@ static void parse_options(int argc, char **argv, struct scan_cmd *c)
 
 	c->parallel = 256;
 	c->timeout_ms = 1000;
-	while ((ch = nt_getopt(argc, argv, "46uap:w:P:", longopts)) != -1) {
+	while ((ch = nt_getopt(argc, argv, "46uap:w:P:j", longopts)) != -1) {
 		switch (ch) {
 		case '4': c->family = 4; break;
 		case '6': c->family = 6; break;
@@ -83,7 +83,7 @@ static void parse_options(int argc, char **argv, struct scan_cmd *c)
 		case 'P':
 			c->parallel = (int)opt_count("parallel", optarg, 1, MAX_PARALLEL);
 			break;
-		case 'J': c->json = 1; break;
+		case 'j': c->json = 1; break;
 		case 'F': c->force = 1; break;
 		default: nt_usage_error("unknown option");
 		}

@@ -19,7 +19,7 @@
 #include "repeat.h"
 
 const char send_usage[] =
-	"usage: nettool send [-4] [-6] [-n] [-q] [-w SECS] [-s ADDR] [-p PORT] [--raw] [--hex] [--encoding ENC] [-j|--json] [--repeat N] [--keep] tcp|udp HOST PORT [MESSAGE...]\n"
+	"usage: nettool send [-4] [-6] [-n] [-q] [-w SECS] [-s ADDR] [-p PORT] [--raw] [--hex] [--encoding ENC] [--progress] [-j|--json] [--repeat N] [--keep] tcp|udp HOST PORT [MESSAGE...]\n"
 	"\n"
 	"Connects to HOST PORT and sends MESSAGE (words joined by spaces, plus a\n"
 	"newline) or stdin; what the peer sends is written to stdout.\n"
@@ -29,6 +29,7 @@ const char send_usage[] =
 	"  -w SECS          connect timeout and idle timeout; UDP: wait SECS for replies\n"
 	"  -s ADDR          local address to send from\n"
 	"  -p PORT          local port to send from\n"
+	"  --progress       TCP: bytes sent, rate and time on stderr if a terminal\n"
 	"  --raw            UDP: one datagram per read of stdin, not per line\n"
 	"  --hex            hex-dump what is received\n"
 	"  --encoding ENC   send text converted from UTF-8 to ENC, print replies in UTF-8\n"
@@ -42,6 +43,7 @@ struct send_opts {
 	const char *encoding;
 	char *message;   /* joined MESSAGE words, or NULL for stdin */
 	size_t msglen;
+	int progress;    /* --progress */
 };
 
 static const struct out_col event_cols[] = {
@@ -142,9 +144,11 @@ static int tcp_verdict(const struct duplex_result *r, const char *peer)
 static int run_tcp(const struct send_opts *o, int fd, const char *peer,
 		   struct enc_filter *up, struct enc_filter *down)
 {
+	struct nt_progress np;
 	struct duplex_opts d = { .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO,
 				 .idle_ms = o->idle_ms, .quit_at_eof = o->quit_at_eof,
-				 .cut_short_ok = isatty(STDIN_FILENO) };
+				 .cut_short_ok = isatty(STDIN_FILENO),
+				 .on_sent = nt_progress_sent, .sent_arg = &np };
 	struct duplex_result r = { .end = DUPLEX_QUIT };
 
 	if (o->message) {
@@ -164,8 +168,10 @@ static int run_tcp(const struct send_opts *o, int fd, const char *peer,
 		d.down_arg = down;
 		d.down_ratio = enc_filter_ratio(down);
 	}
+	nt_progress_begin(&np, o->progress && !o->message);
 	if (!(o->message && o->quit_at_eof) && duplex_run(fd, &d, &r) < 0)
 		nt_die(EXIT_NO, "cannot start: %s", strerror(errno));
+	nt_progress_end(&np, "sent", r.sent);
 	json_event(o, "close", peer, o->message ? o->msglen : r.sent, r.received);
 	enc_filter_free(up);
 	enc_filter_free(down);
@@ -306,29 +312,11 @@ static int run_udp(const struct send_opts *o, int fd, const char *peer,
 	return 0;
 }
 
-static void join_message(struct send_opts *o, int argc, char **argv)
-{
-	size_t n = 0;
-	int i;
-
-	for (i = 0; i < argc; i++)
-		n += strlen(argv[i]) + 1;
-	o->message = xmalloc(n + 1);
-	o->msglen = 0;
-	for (i = 0; i < argc; i++) {
-		if (i)
-			o->message[o->msglen++] = ' ';
-		memcpy(o->message + o->msglen, argv[i], strlen(argv[i]));
-		o->msglen += strlen(argv[i]);
-	}
-	if (o->newline)
-		o->message[o->msglen++] = '\n';
-}
-
 static void parse_args(struct send_opts *o, int argc, char **argv)
 {
 	enum { OPT_RAW = 256, OPT_HEX, OPT_ENC, OPT_REPEAT, OPT_KEEP };
 	static const struct option longopts[] = {
+		{ "progress", no_argument, NULL, 'P' },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "hex", no_argument, NULL, OPT_HEX },
 		{ "encoding", required_argument, NULL, OPT_ENC },
@@ -352,6 +340,7 @@ static void parse_args(struct send_opts *o, int argc, char **argv)
 		case 'w': o->idle_ms = opt_timeout_ms(optarg); break;
 		case 's': o->spec.src_host = optarg; break;
 		case 'p': o->spec.src_port = opt_port_text(optarg); break;
+		case 'P': o->progress = 1; break;
 		case OPT_RAW: o->raw = 1; break;
 		case OPT_HEX: o->hex = 1; break;
 		case OPT_ENC: o->encoding = optarg; break;
@@ -372,7 +361,7 @@ static void parse_args(struct send_opts *o, int argc, char **argv)
 	if (o->idle_ms > 0)
 		o->spec.timeout_ms = o->idle_ms;
 	if (argc > 3)
-		join_message(o, argc - 3, argv + 3);
+		o->message = nt_join_words(argc - 3, argv + 3, o->newline, &o->msglen);
 }
 
 int cmd_send(int argc, char **argv)

@@ -5,7 +5,10 @@
 #   - a command file stays under 400 lines;
 #   - a function (cmd/ and lib/) stays under 60 lines;
 #   - lib/ never prints to stdout/stderr and never exits (lib/core/alloc
-#     aside: running out of memory ends the program there).
+#     aside: running out of memory ends the program there);
+#   - JSON is written by lib/core/out only, never built by hand;
+#   - every command that takes --json takes -j too (asks $NETTOOL, default
+#     ./nettool, for each command's usage).
 # Run from the top of the tree: make lint.
 LOOP=lib/core/loop.c
 MAX_FILE=400
@@ -59,7 +62,27 @@ lib_prints() {
 		done
 }
 
-for check in waits big_commands long_functions lib_prints; do
+# A C string holding a JSON object's start or a quoted key: {\" or \"key\":
+hand_json() {
+	files=$(find cmd lib -name '*.c' ! -path lib/core/out.c | sort)
+	code_grep '\{\\"|\\"[a-z_]+\\":' $files |
+		while IFS=: read -r f l _; do
+			echo "$f:$l: JSON built by hand (use lib/core/out)"
+		done
+}
+
+json_without_j() {
+	bin=${NETTOOL:-./nettool}
+	[ -x "$bin" ] || { echo "lint: no $bin to ask for -j (make first)" >&2; return; }
+	for c in $("$bin" --help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }'); do
+		u=$("$bin" help "$c")
+		case $u in *--json*) ;; *) continue ;; esac
+		printf '%s\n' "$u" | grep -qE -- '-j, --json' ||
+			echo "cmd/$c.c:1: takes --json but not -j"
+	done
+}
+
+for check in waits big_commands long_functions lib_prints hand_json json_without_j; do
 	out=$($check)
 	[ -z "$out" ] || say "$out"
 done

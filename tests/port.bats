@@ -5,8 +5,11 @@ load helper
 
 FIX="$BATS_TEST_DIRNAME/fixtures"
 
-setup() { HOLDER=; }
-teardown() { kill_pids "$HOLDER"; }
+setup() { HOLDER=; NS=; }
+teardown() {
+	kill_pids "$HOLDER"
+	del_netns
+}
 
 # The fixtures: tests/fixtures/services and a /proc whose ephemeral range
 # is 32768-60999.
@@ -190,27 +193,31 @@ S
 }
 
 @test "--who: the sockets the test holds, with PID and program" {
+	# In a namespace of its own: on a shared host another process may use
+	# the same port number.
+	make_netns who
 	need_cmd python3
 	held=$BATS_TEST_TMPDIR/held
-	python3 "$BATS_TEST_DIRNAME/lib/sockholder.py" "$held" "$BATS_TEST_TMPDIR" &
+	ip netns exec "$NS" python3 "$BATS_TEST_DIRNAME/lib/sockholder.py" "$held" "$BATS_TEST_TMPDIR" &
 	HOLDER=$!
 	for i in $(seq 1 100); do [ -f "$held" ] && break; sleep 0.05; done
 	[ -f "$held" ]
 	lport=$(awk '$1=="listen"{print $2}' "$held")
 	cport=$(awk '$1=="client"{print $2}' "$held")
 	uport=$(awk '$1=="udp"{print $2}' "$held")
-	run --separate-stderr nt port --who "$lport"
+	hpid=$(awk '$1=="pid"{print $2}' "$held")
+	run --separate-stderr ip netns exec "$NS" "$NETTOOL" port --who "$lport"
 	[ "$status" -eq 0 ]
-	grep -qE "^tcp +127\.0\.0\.1:$lport +0\.0\.0\.0:\* +LISTEN +$HOLDER/python3$" <<<"$output"
-	grep -qE "^tcp +127\.0\.0\.1:$lport +127\.0\.0\.1:$cport +ESTABLISHED +$HOLDER/python3$" <<<"$output"
+	grep -qE "^tcp +127\.0\.0\.1:$lport +0\.0\.0\.0:\* +LISTEN +$hpid/python3$" <<<"$output"
+	grep -qE "^tcp +127\.0\.0\.1:$lport +127\.0\.0\.1:$cport +ESTABLISHED +$hpid/python3$" <<<"$output"
 	[ "$(printf '%s\n' "$output" | grep -c ESTABLISHED)" -eq 1 ]
-	run nt port --json -p "$uport/udp"
+	run ip netns exec "$NS" "$NETTOOL" port --json -p "$uport/udp"
 	[ "$status" -eq 0 ]
 	[ "$(json_field protocol)" = udp ]
-	[ "$(json_field pid)" = "$HOLDER" ]
+	[ "$(json_field pid)" = "$hpid" ]
 	[ "$(json_field program)" = python3 ]
 	[ "$(json_field state)" = UNCONN ]
-	run nt port --who "$uport/tcp"
+	run ip netns exec "$NS" "$NETTOOL" port --who "$uport/tcp"
 	[ "$status" -eq 1 ]
 }
 

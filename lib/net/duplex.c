@@ -49,8 +49,11 @@ static void rearm(struct duplex *d)
 
 static void on_progress(struct pump *p, void *arg)
 {
-	(void)p;
-	rearm(arg);
+	struct duplex *d = arg;
+
+	rearm(d);
+	if (p == d->up && d->o->on_sent)
+		d->o->on_sent(pump_bytes(p), d->o->sent_arg);
 }
 
 static void up_end(struct pump *p, enum pump_end how, int err, void *arg)

@@ -124,8 +124,13 @@ int icmp_parse(const uint8_t *buf, size_t len, int family, int with_ip,
 		out->seq = get16(p + 6);
 		return 0;
 	}
-	if (is_error_type(family, p[0]) && parse_quoted(p + 8, len - 8, family, out) == 0)
+	if (is_error_type(family, p[0]) && parse_quoted(p + 8, len - 8, family, out) == 0) {
 		out->kind = ICMP_KIND_ERROR;
+		if (family == 4 && p[0] == V4_UNREACH && p[1] == 4)
+			out->mtu = get16(p + 6);
+		else if (family == 6 && p[0] == V6_TOO_BIG)
+			out->mtu = (unsigned)get16(p + 4) << 16 | get16(p + 6);
+	}
 	return 0;
 }
 

@@ -16,6 +16,7 @@ struct icmp_msg {
 	enum icmp_kind kind;
 	uint8_t type, code;
 	uint16_t id, seq;      /* of the reply, or of our echo quoted in an error */
+	unsigned mtu;          /* frag needed / packet too big: the next hop's MTU */
 	int ttl;               /* from the IP header, -1 if none was given */
 	int checksum_ok;
 	size_t icmp_len;       /* bytes of ICMP message (header + data) */

@@ -157,6 +157,7 @@ struct ping_session {
 	uint8_t *txbuf;
 	ping_send_fn send;
 	void *send_arg;
+	long long msgsize_n;       /* the probe last refused as too big */
 };
 
 struct ping_session *ping_new(const struct ping_opts *o, ping_event_fn fn, void *arg)
@@ -240,28 +241,32 @@ int ping_raw(const struct ping_session *s)
 	return s->ps[0].fd >= 0 ? s->ps[0].raw : s->ps[1].raw;
 }
 
-int ping_open(struct ping_session *s, int *family, int *dgram_errno)
+int ping_open(struct ping_session *s, int family, int *dgram_errno)
 {
-	int need[2] = { 0, 0 }, i;
-	size_t k;
+	const struct sockaddr_storage *src = &s->o.sock.source;
+	struct pingsock *ps = &s->ps[family == 6];
 	const char *what;
 
-	for (k = 0; k < s->nt; k++)
-		need[s->t[k].family == 6] = 1;
-	for (i = 0; i < 2; i++) {
-		const struct sockaddr_storage *src = &s->o.sock.source;
-		if (!need[i])
-			continue;
-		*family = i ? 6 : 4;
-		if (src->ss_family && src->ss_family != (i ? AF_INET6 : AF_INET))
-			src = NULL;
-		if (pingsock_open(&s->ps[i], *family, src, dgram_errno) < 0)
-			return -1;
-		*dgram_errno = 0;
-		if (pingsock_configure(&s->ps[i], &s->o.sock, &what) < 0)
-			return -1;
+	if (src->ss_family && src->ss_family != (family == 6 ? AF_INET6 : AF_INET))
+		src = NULL;
+	if (pingsock_open(ps, family, src, dgram_errno) < 0) {
+		ps->fd = -1;
+		return -1;
+	}
+	*dgram_errno = 0;
+	if (pingsock_configure(ps, &s->o.sock, &what) < 0) {
+		int e = errno;
+		close(ps->fd);
+		ps->fd = -1;
+		errno = e;
+		return -1;
 	}
 	return 0;
+}
+
+int ping_has_family(const struct ping_session *s, int family)
+{
+	return s->ps[family == 6].fd >= 0;
 }
 
 long long ping_elapsed_us(const struct ping_session *s)
@@ -388,8 +393,16 @@ static void send_probe(struct ping_session *s, struct ping_target *t)
 	ev.kind = PING_SENT;
 	if ((s->send ? s->send(s->send_arg, t, s->txbuf, len) :
 	     pingsock_send(ps, s->txbuf, len, (struct sockaddr *)&t->addr, t->addrlen)) < 0) {
-		/* the kernel refused at once (no route, too big): an error */
+		/* the kernel refused at once (no route, too big): an error;
+		 * too big for the path is told with its MTU by the error
+		 * queue, which does not say which probe: remember it */
 		ev.kind = PING_SEND_ERROR;
+		if (errno == EMSGSIZE) {
+			t->st.errors++;
+			check_complete(s, t);
+			s->msgsize_n = n;
+			return;
+		}
 		ev.err = errno;
 		ev.from = t->text;
 		t->st.errors++;
@@ -450,7 +463,8 @@ static void schedule(struct ping_session *s)
 	}
 	/* One target: one probe per turn of the loop, so replies to -i 0
 	 * are read between probes as iputils does; many: short bursts. */
-	for (burst = s->o.many ? 64 : 1; burst > 0 && s->qhead != s->qtail;) {
+	burst = s->o.many ? 64 : s->t[0].st.sent < s->o.preload ? s->o.preload : 1;
+	while (burst > 0 && s->qhead != s->qtail) {
 		struct ping_target *t = &s->t[s->queue[s->qhead]];
 		if (t->complete && s->o.many) {
 			s->qhead = (s->qhead + 1) % (s->nt + 1);
@@ -515,7 +529,7 @@ static void base_event(struct ping_event *ev, struct ping_target *t, const struc
 }
 
 static void got_error(struct ping_session *s, struct probe *p, const struct ping_packet *pkt,
-		      const char *from, int type, int code)
+		      const char *from, int type, int code, int mtu)
 {
 	struct ping_target *t = &s->t[p->target];
 	struct ping_event ev;
@@ -524,6 +538,7 @@ static void got_error(struct ping_session *s, struct probe *p, const struct ping
 	ev.kind = PING_ERROR;
 	ev.icmp_type = type;
 	ev.icmp_code = code;
+	ev.mtu = mtu;
 	t->st.errors++;
 	check_complete(s, t);
 	emit(s, &ev);
@@ -581,21 +596,50 @@ static void handle_packet(struct ping_session *s, struct pingsock *ps, struct pi
 	else
 		addr_text(&pkt->from, from, sizeof from);
 	if (m.kind == ICMP_KIND_ERROR)
-		got_error(s, p, pkt, from, m.type, m.code);
+		got_error(s, p, pkt, from, m.type, m.code, (int)m.mtu);
 	else
 		got_reply(s, p, pkt, &m, from);
 }
 
 /* A datagram socket's error queue hands back our own echo with the error:
  * an ICMP error from a router, or a local one (message too long). */
+/* A local error (message too long, with the path MTU) about the probe
+ * sendto just refused, already counted there. */
+static void local_error(struct ping_session *s, const struct ping_packet *pkt)
+{
+	struct probe *p = &s->book[(uint16_t)s->msgsize_n];
+	struct ping_target *t = &s->t[p->target];
+	struct ping_event ev;
+
+	if (!s->msgsize_n || p->n != s->msgsize_n)
+		return;
+	s->msgsize_n = 0;
+	base_event(&ev, t, p, pkt, t->text);
+	ev.kind = PING_SEND_ERROR;
+	ev.local = 1;
+	ev.err = pkt->ee_errno;
+	ev.mtu = pkt->ee_errno == EMSGSIZE ? (int)pkt->ee_info : 0;
+	emit(s, &ev);
+}
+
+/* A socket's error queue hands back an error with what we sent: an ICMP
+ * error from a router (datagram sockets; raw ones read the ICMP error
+ * itself), or a local one. */
 static void handle_queued_error(struct ping_session *s, struct pingsock *ps,
 				struct ping_packet *pkt)
 {
 	char from[64];
 	struct probe *p;
-	struct ping_event ev;
+	int toobig;
 
-	if (pkt->len < 8 || !pkt->is_error_queue)
+	if (!pkt->is_error_queue)
+		return;
+	if (pkt->ee_origin == SO_EE_ORIGIN_LOCAL) {
+		local_error(s, pkt);
+		return;
+	}
+	if (ps->raw || pkt->len < 8 ||
+	    (pkt->ee_origin != SO_EE_ORIGIN_ICMP && pkt->ee_origin != SO_EE_ORIGIN_ICMP6))
 		return;
 	p = find_probe(s, ps->family, (uint16_t)(pkt->buf[6] << 8 | pkt->buf[7]));
 	if (!p)
@@ -604,17 +648,9 @@ static void handle_queued_error(struct ping_session *s, struct pingsock *ps,
 		addr_text(&pkt->offender, from, sizeof from);
 	else
 		snprintf(from, sizeof from, "%s", s->t[p->target].text);
-	if (pkt->ee_origin == SO_EE_ORIGIN_ICMP || pkt->ee_origin == SO_EE_ORIGIN_ICMP6) {
-		got_error(s, p, pkt, from, pkt->ee_type, pkt->ee_code);
-		return;
-	}
-	base_event(&ev, &s->t[p->target], p, pkt, from);
-	ev.kind = PING_SEND_ERROR;
-	ev.err = pkt->ee_errno;
-	ev.mtu = pkt->ee_errno == EMSGSIZE ? (int)pkt->ee_info : 0;
-	s->t[p->target].st.errors++;
-	check_complete(s, &s->t[p->target]);
-	emit(s, &ev);
+	toobig = (ps->family == 4 && pkt->ee_type == 3 && pkt->ee_code == 4) ||
+		 (ps->family == 6 && pkt->ee_type == 2);
+	got_error(s, p, pkt, from, pkt->ee_type, pkt->ee_code, toobig ? (int)pkt->ee_info : 0);
 }
 
 static void drain_errors(struct ping_session *s, struct pingsock *ps)
@@ -663,15 +699,18 @@ static void on_readable(struct loop *l, int fd, unsigned events, void *arg)
 {
 	struct ping_session *s = arg;
 	struct pingsock *ps = &s->ps[s->ps[1].fd == fd];
-	int r, i, rounds;
+	int r, i, rounds, batch;
 
 	(void)l;
-	if (events & LOOP_ERR && !ps->raw)
+	if (events & LOOP_ERR)
 		drain_errors(s, ps);
+	/* A flood has one reply in flight: a batch of one costs the kernel
+	 * no second try; else up to RECV_BATCH per call. */
+	batch = s->o.flood ? 1 : RECV_BATCH;
 	for (rounds = 0; rounds < 64 && !s->stopped; rounds++) {
 		long long before = s->t[0].st.received, sent = s->n;
-		r = pingsock_recv(ps, s->pkt, RECV_BATCH, 0);
-		if (r < 0 && !ps->raw)
+		r = pingsock_recv(ps, s->pkt, batch, 0);
+		if (r < 0)
 			drain_errors(s, ps); /* the error made recvmsg fail */
 		for (i = 0; i < r; i++)
 			handle_packet(s, ps, &s->pkt[i]);
@@ -679,7 +718,7 @@ static void on_readable(struct loop *l, int fd, unsigned events, void *arg)
 			after_replies(s, before);
 		/* A full batch may leave more; a flood's new probe on a fast
 		 * path may already have its reply: else the loop tells us. */
-		if (r < RECV_BATCH && !(r > 0 && s->o.flood && s->n > sent))
+		if (r < batch && !(r > 0 && s->o.flood && s->n > sent))
 			break;
 	}
 }
@@ -689,6 +728,9 @@ int ping_start(struct ping_session *s, struct loop *l)
 	size_t i;
 
 	s->loop = l;
+	for (i = 0; i < s->nt; i++)
+		if (s->t[i].family == 6 && s->o.datalen > 65527)
+			s->o.datalen = 65527;
 	s->book = xcalloc(65536, sizeof *s->book);
 	s->queue = xcalloc(s->nt + 1, sizeof *s->queue);
 	s->pkt = xmalloc(RECV_BATCH * sizeof *s->pkt);

@@ -106,7 +106,9 @@ struct ping_event {
 	int dup, bad_checksum;
 	int icmp_type, icmp_code;
 	int err;                /* PING_SEND_ERROR, local errors: errno */
-	int mtu;                /* "message too long": the path's MTU, or 0 */
+	int mtu;                /* too big for the path: its MTU, or 0 */
+	int local;              /* PING_SEND_ERROR: reported by our kernel */
+	int refused;            /* TCP probe: the port is closed */
 	const struct timespec *when;
 };
 
@@ -121,9 +123,12 @@ struct ping_target *ping_add(struct ping_session *s, const char *name,
 			     const struct sockaddr *sa, socklen_t len);
 size_t ping_ntargets(const struct ping_session *s);
 struct ping_target *ping_target_at(struct ping_session *s, size_t i);
-/* Opens one socket per family the targets use: 0, or -1 with errno (and
- * *dgram_errno from the datagram attempt) for the family that failed. */
-int ping_open(struct ping_session *s, int *family, int *dgram_errno);
+/* Opens the socket of one family (4 or 6), before targets are added so
+ * that privileges can go before any name is resolved: 0, or -1 with errno
+ * from the raw attempt and *dgram_errno from the datagram one. */
+int ping_open(struct ping_session *s, int family, int *dgram_errno);
+/* 1 if the socket of that family is open. */
+int ping_has_family(const struct ping_session *s, int family);
 /* 1 if the sockets are raw (IPv4 replies carry their IP header). */
 int ping_raw(const struct ping_session *s);
 /* Starts probing on l; the session stops l when it is done. */

@@ -5,6 +5,7 @@
 #include <time.h>       /* struct timespec, for linux/errqueue.h */
 #include <linux/capability.h>
 #include <linux/errqueue.h>
+#include <linux/filter.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <stdlib.h>
@@ -34,20 +35,50 @@ static void filter_raw(struct pingsock *ps)
 	}
 }
 
+/* A raw socket gets every echo reply of the host: let the kernel keep
+ * only those with our identifier (errors pass: they quote our echo). */
+static void filter_id(struct pingsock *ps)
+{
+	uint8_t reply = ps->family == 4 ? ICMP_ECHOREPLY : ICMPV6_ECHO_REPLY;
+	struct sock_filter v4[] = {
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),         /* x = IP header length */
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4),          /* the echo identifier */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ps->id, 2, 0),
+		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0),          /* the ICMP type */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, reply, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_filter v6[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ps->id, 2, 0),
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, reply, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog;
+
+	prog.filter = ps->family == 4 ? v4 : v6;
+	prog.len = ps->family == 4 ? sizeof v4 / sizeof v4[0] : sizeof v6 / sizeof v6[0];
+	setsockopt(ps->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+}
+
 static void common_options(struct pingsock *ps)
 {
 	int on = 1, size = 1 << 20;
 
 	setsockopt(ps->fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
 	setsockopt(ps->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+	/* The error queue: ICMP errors for datagram sockets (raw ones see
+	 * them as packets too), local errors such as "message too long"
+	 * with the path MTU for both. */
 	if (ps->family == 4) {
 		setsockopt(ps->fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof on);
-		if (!ps->raw)
-			setsockopt(ps->fd, IPPROTO_IP, IP_RECVERR, &on, sizeof on);
+		setsockopt(ps->fd, IPPROTO_IP, IP_RECVERR, &on, sizeof on);
 	} else {
 		setsockopt(ps->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on);
-		if (!ps->raw)
-			setsockopt(ps->fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof on);
+		setsockopt(ps->fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof on);
 	}
 	fcntl(ps->fd, F_SETFL, fcntl(ps->fd, F_GETFL) | O_NONBLOCK);
 }
@@ -110,6 +141,7 @@ int pingsock_open(struct pingsock *ps, int family,
 		return -1;
 	}
 	filter_raw(ps);
+	filter_id(ps);
 	common_options(ps);
 	return 0;
 }
@@ -158,12 +190,11 @@ int pingsock_drop_privileges(void)
 		return -1;
 	if (geteuid() != getuid() && setuid(getuid()) < 0)
 		return -1;
-	if (getuid() != 0) {
-		/* file capabilities: keep none of them */
-		memset(d, 0, sizeof d);
-		if (syscall(SYS_capset, &h, d) < 0 && errno != EPERM)
-			return -1;
-	}
+	/* File capabilities, or root's: keep none of them (the socket is
+	 * open; nothing after needs a privilege). */
+	memset(d, 0, sizeof d);
+	if (syscall(SYS_capset, &h, d) < 0 && errno != EPERM)
+		return -1;
 	return 0;
 }
 
@@ -247,10 +278,16 @@ int pingsock_recv(struct pingsock *ps, struct ping_packet *pkt, int n, int errqu
 		n = BATCH;
 	for (i = 0; i < n; i++)
 		prepare(&m[i], &iov[i], &ctl[i], &pkt[i]);
-	do
-		got = recvmmsg(ps->fd, m, (unsigned)n,
-			       MSG_DONTWAIT | (errqueue ? MSG_ERRQUEUE : 0), NULL);
-	while (got < 0 && errno == EINTR);
+	do {
+		int flags = MSG_DONTWAIT | (errqueue ? MSG_ERRQUEUE : 0);
+		if (n == 1) { /* one: recvmsg, lighter in the kernel */
+			ssize_t len = recvmsg(ps->fd, &m[0].msg_hdr, flags);
+			m[0].msg_len = len < 0 ? 0 : (unsigned)len;
+			got = len < 0 ? -1 : 1;
+		} else {
+			got = recvmmsg(ps->fd, m, (unsigned)n, flags, NULL);
+		}
+	} while (got < 0 && errno == EINTR);
 	if (got < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
 	for (i = 0; i < got; i++) {

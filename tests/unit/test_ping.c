@@ -7,10 +7,12 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "core/loop.h"
 #include "net/icmp.h"
 #include "net/ping.h"
+#include "net/tcping.h"
 #include "unit.h"
 
 static void test_stats(void)
@@ -339,8 +341,55 @@ static void test_cmsg_offender(void)
 	free(control);
 }
 
+/* TCP probes on loopback: a listening port answers, a bound one that
+ * does not listen refuses (also an answer). */
+static int tcp_refused;
+static void tcp_event(void *arg, const struct ping_event *ev)
+{
+	(void)arg;
+	if (ev->kind == PING_REPLY && ev->refused)
+		tcp_refused++;
+}
+
+static void test_tcping(void)
+{
+	struct ping_opts o;
+	struct sockaddr_in sin;
+	socklen_t len = sizeof sin;
+	int ls = socket(AF_INET, SOCK_STREAM, 0), bs = socket(AF_INET, SOCK_STREAM, 0), i;
+
+	base_opts(&o);
+	o.count = 2;
+	for (i = 0; i < 2; i++) {
+		struct loop *l = loop_new();
+		struct ping_session *s = ping_new(&o, tcp_event, NULL);
+		struct ping_target *t;
+		struct tcping *tp;
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		bind(i ? bs : ls, (struct sockaddr *)&sin, sizeof sin);
+		if (!i)
+			listen(ls, 8);
+		getsockname(i ? bs : ls, (struct sockaddr *)&sin, &len);
+		t = ping_add(s, "127.0.0.1", (struct sockaddr *)&sin, sizeof sin);
+		tp = tcping_new(&o, t, tcp_event, NULL);
+		CHECK_INT(tcping_start(tp, l), 0);
+		CHECK_INT(loop_run(l), 0);
+		CHECK_INT(t->st.sent, 2);
+		CHECK_INT(t->st.received, 2);
+		CHECK_INT(tcp_refused, i ? 2 : 0);
+		tcping_free(tp);
+		ping_free(s);
+		loop_free(l);
+	}
+	close(ls);
+	close(bs);
+}
+
 int main(void)
 {
+	test_tcping();
 	test_stats();
 	test_percentile_histogram();
 	test_unwrap();
