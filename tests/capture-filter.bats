@@ -61,11 +61,15 @@ differential() { # FILE
 	differential "$CORPUS/any.pcap"
 }
 
-# lines of a live pcap from the corpus's start marker on, without time
+# lines of a live pcap from the corpus's start marker on, without time;
+# the kernel's own ARP refreshes come when they like (one capture may
+# stop just before one, the other just after), so they are left out
+# unless the expression asks about ARP
 from_start() {
 	local t0
 	t0=$(tcpdump -tt -nr "$CORPUS/eth.pcap" udp dst port 8 2>/dev/null | head -n 1 | cut -d' ' -f1)
-	tcpdump -tt -nr "$1" 2>/dev/null | awk -v t0="$t0" '$1 >= t0 - 0.001' | cut -d' ' -f2-
+	tcpdump -tt -nr "$1" 2>/dev/null | awk -v t0="$t0" '$1 >= t0 - 0.001' | cut -d' ' -f2- |
+		if [[ "$2" == *arp* ]]; then cat; else grep -v '^ARP,'; fi
 }
 
 @test "capture live: 23 expressions on a veth, nettool and tcpdump side by side, same packets" {
@@ -73,9 +77,9 @@ from_start() {
 	while IFS= read -r e; do
 		n=$((n + 1))
 		[ -s "$CORPUS/live-$n.nt.pcap" ] || { echo "no nettool file for: $e"; cat "$CORPUS/live-$n.nt.err"; bad=$((bad + 1)); continue; }
-		if [ "$(from_start "$CORPUS/live-$n.nt.pcap")" != "$(from_start "$CORPUS/live-$n.td.pcap")" ]; then
+		if [ "$(from_start "$CORPUS/live-$n.nt.pcap" "$e")" != "$(from_start "$CORPUS/live-$n.td.pcap" "$e")" ]; then
 			echo "live differs: $e"
-			diff <(from_start "$CORPUS/live-$n.nt.pcap") <(from_start "$CORPUS/live-$n.td.pcap") | head -5
+			diff <(from_start "$CORPUS/live-$n.nt.pcap" "$e") <(from_start "$CORPUS/live-$n.td.pcap" "$e") | head -5
 			bad=$((bad + 1))
 		fi
 	done <"$BATS_TEST_DIRNAME/fixtures/capture_live_filters.txt"
