@@ -143,7 +143,6 @@ print(l.getsockname()[1], flush=True); time.sleep(20)
 }
 
 @test "netstat -p on a terminal shows a process name with ESC and newline escaped" {
-	skip "PENDING: netstat -p escaping: waits for the netstat rework (route branch)"
 	need_cmd script
 	evil_holder
 	on_tty "$NETTOOL netstat -tlnp --port $P"
@@ -268,7 +267,6 @@ running_capeff() {
 }
 
 @test "ping run as root drops every capability once its socket is open" {
-	skip "PENDING: ping privilege drop: waits for the ping branch"
 	need_root
 	run running_capeff ping -c 20 -i 0.2 127.0.0.1
 	[ "$output" = 0000000000000000 ]
@@ -281,7 +279,6 @@ running_capeff() {
 }
 
 @test "setuid root: a user still cannot flood or go below 2 ms (the real uid decides)" {
-	skip "PENDING: setuid ping: waits for the ping branch"
 	need_root; need_cmd setpriv
 	D=$(mktemp -d /var/tmp/ntsuid.XXXXXX)
 	chmod 755 "$D"; cp "$NETTOOL" "$D/nettool"; chown root:root "$D/nettool"; chmod 4755 "$D/nettool"

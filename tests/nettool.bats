@@ -131,3 +131,10 @@ man_options() {
 	[ "${lines[0]}" = "ipclass" ]
 	[ "${lines[1]}" = "--filter" ]
 }
+
+@test "the shape rules hold: one loop, short command files and functions, a quiet lib/ (tests/lint.sh)" {
+	run bash "$BATS_TEST_DIRNAME/lint.sh"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "lint: no offenders" ]
+}

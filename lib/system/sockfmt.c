@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "core/alloc.h"
+#include "core/enc.h"
 #include "system/sockfmt.h"
 
 /* Dotted quad by hand: netstat formats tens of thousands of these. */
@@ -168,6 +169,18 @@ static void put_addresses(struct obuf *b, const struct sockfmt_table *t, const s
 	put_padded(b, buf, n, ADDR_COL);
 }
 
+/* A process names itself (prctl): its control bytes and newlines are
+ * shown escaped, so it can neither drive a terminal nor forge a row. */
+static const char *safe_name(const char *comm, char *out, size_t cap)
+{
+	struct term_escape e = { .mode = ESC_NEWLINES };
+	size_t k = enc_escape(&e, comm, strlen(comm), out, cap);
+
+	k += enc_escape(&e, "", 0, out + k, cap - k);
+	out[k] = '\0';
+	return out;
+}
+
 /* The columns after State: UID/Inode, PID/Program, Timer, Info. */
 static void put_tail(struct obuf *b, const struct sockfmt_table *t, const struct sock_rec *r,
 		     const struct owner *who)
@@ -180,7 +193,9 @@ static void put_tail(struct obuf *b, const struct sockfmt_table *t, const struct
 		obuf_put(b, buf, n);
 	}
 	if (t->program) {
-		n = who ? (size_t)snprintf(buf, sizeof buf, " %ld/%s", (long)who->pid, who->comm)
+		char name[sizeof who->comm * ESC_RATIO + 8];
+		n = who ? (size_t)snprintf(buf, sizeof buf, " %ld/%s", (long)who->pid,
+					   safe_name(who->comm, name, sizeof name))
 			: (size_t)snprintf(buf, sizeof buf, " -");
 		if (t->timers || t->info)
 			put_padded(b, buf, n, 21);
