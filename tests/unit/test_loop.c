@@ -78,21 +78,23 @@ static void test_timer_us(void)
 	long long t0 = loop_now_us(), ms = loop_now_ms();
 
 	CHECK(ms >= t0 / 1000 && ms <= t0 / 1000 + 1000);
-	loop_timer_us(l, 700, on_timer_us, &c);
-	loop_timer_us(l, 300, on_timer_us, &b);
+	/* gaps of tens of ms: a pause between two calls (a busy machine)
+	 * must not be able to reorder the deadlines themselves */
+	loop_timer_us(l, 70000, on_timer_us, &c);
+	loop_timer_us(l, 30000, on_timer_us, &b);
 	loop_timer_us(l, 0, on_timer_us, &a);
 	CHECK_INT(loop_run(l), 0);
 	CHECK_INT(norder, 3);
 	CHECK_INT(order[0], 1);
 	CHECK_INT(order[1], 2);
 	CHECK_INT(order[2], 3);
-	CHECK(loop_now_us() - t0 >= 700);
+	CHECK(loop_now_us() - t0 >= 70000);
 	norder = 0;
 	t0 = loop_now_us();
-	loop_timer_us(l, 200, on_timer_us, &c);
-	loop_timer_us(l, 100, on_timer_us, &b);
-	loop_timer_us(l, 300, on_timer_us, &a);
-	while (loop_now_us() - t0 < 1000)
+	loop_timer_us(l, 20000, on_timer_us, &c);
+	loop_timer_us(l, 10000, on_timer_us, &b);
+	loop_timer_us(l, 30000, on_timer_us, &a);
+	while (loop_now_us() - t0 < 100000)
 		; /* all three due before the loop looks */
 	CHECK_INT(loop_run(l), 0);
 	CHECK_INT(norder, 3);
