@@ -419,7 +419,7 @@ cap_eff_after_reply() { # pid out
 	grep -qE '^127\.0\.0\.1[[:space:]].*\blocalhost\b' /etc/hosts || skip "no localhost in /etc/hosts"
 	# (LeakSanitizer cannot run under ptrace: off for a sanitizer build)
 	run env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-		strace -f -e trace=capset,openat -o "$BATS_TEST_TMPDIR/trace" "$NETTOOL" ping -4 -c 1 localhost
+		strace -f -e trace=capset,open,openat -o "$BATS_TEST_TMPDIR/trace" "$NETTOOL" ping -4 -c 1 localhost
 	[ "$status" -eq 0 ]
 	cap=$(grep -n 'capset(' "$BATS_TEST_TMPDIR/trace" | head -1 | cut -d: -f1)
 	hosts=$(grep -n '"/etc/hosts"' "$BATS_TEST_TMPDIR/trace" | head -1 | cut -d: -f1)
