@@ -22,7 +22,7 @@ BIN      ?= nettool
 LIB_DIRS  = core names net system capture
 LIB_SRC   = $(sort $(foreach d,$(LIB_DIRS),$(wildcard lib/$(d)/*.c)))
 LIB_HDR   = $(foreach d,$(LIB_DIRS),$(wildcard lib/$(d)/*.h))
-CMD_SRC   = $(sort $(wildcard cmd/*.c))
+CMD_SRC   = $(sort $(wildcard cmd/*.c cmd/parts/*.c))
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ   = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  = $(sort $(wildcard tests/unit/test_*.c))
