@@ -47,13 +47,35 @@ skip_under_sanitizer() {
 	case "$NETTOOL" in *build-san*) skip "load test: runs in the normal build only" ;; esac
 }
 
-# on_tty CMD: runs CMD with stdout on a pseudo-terminal (script(1)); the
-# terminal's bytes land in $TMP/tty.
+# on_tty CMD [HOLD]: runs CMD with stdout on a pseudo-terminal (script(1)); the
+# terminal's bytes land in $TMP/tty. CMD runs under a shell, so a timeout
+# in it needs --foreground to leave CMD in the terminal's foreground group.
 on_tty() {
 	need_cmd script
-	# stdin held open (a pipe from sleep) so an interactive command does
-	# not see end of input at once
-	sleep 4 | script -qfec "$1" "$TMP/tty" > /dev/null
+	# stdin held open so an interactive command does not see end of input
+	# at once; script(1) waits for its stdin to end even after the command
+	# has, so the holder ends (bounded by HOLD seconds) when the command does
+	local i n=$((${2:-4} * 20))
+	rm -f "$TMP/tty.done"
+	script -qfec "$1; rc=\$?; touch '$TMP/tty.done'; exit \$rc" "$TMP/tty" > /dev/null \
+		< <(for ((i = 0; i < n; i++)); do [ -e "$TMP/tty.done" ] && break; sleep 0.05; done)
+}
+
+# evil_datagram_on_tty "CMD udp": runs nettool CMD udp P on a terminal; a
+# peer sends it a datagram with a terminal escape and a forged sender line
+# once P is bound, and ends it (bounded, 10 s) once the datagram is shown,
+# so a slow machine gets the time it needs and a fast one does not wait.
+evil_datagram_on_tty() {
+	need_cmd script
+	P=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	bg bash -c "wait_bound u $P; python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b\"\\x1b]0;owned\\x07hi\\n[10.9.9.9:1] forged\\n\", (\"127.0.0.1\", $P))'
+	for i in \$(seq 200); do grep -q forged '$TMP/tty' 2>/dev/null && break; sleep 0.05; done
+	sleep 0.2; pkill -f '^$NETTOOL $1 $P\$'"
+	on_tty "timeout --foreground 10 $NETTOOL $1 $P" 11 || true
+	cat -v "$TMP/tty"
 }
 
 # refute_grep ARGS...: fails when grep -q ARGS matches (a bare `! grep`

@@ -73,14 +73,7 @@ c, _ = l.accept(); time.sleep(15)
 }
 
 @test "chat on a terminal: a peer's escapes are shown escaped, one message one line" {
-	need_cmd script
-	P=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	bg bash -c "wait_bound u $P; python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.sendto(b\"\\x1b]0;owned\\x07hi\\n[10.9.9.9:1] forged\\n\", (\"127.0.0.1\", $P))'"
-	on_tty "timeout 2 $NETTOOL chat udp $P" || true
-	cat -v "$TMP/tty"
+	evil_datagram_on_tty "chat udp"
 	refute_grep $'\x1b]0;owned' "$TMP/tty"
 	grep -q 'x1b' "$TMP/tty"
 	grep -q 'forged' "$TMP/tty"
@@ -91,21 +84,14 @@ s.sendto(b\"\\x1b]0;owned\\x07hi\\n[10.9.9.9:1] forged\\n\", (\"127.0.0.1\", $P)
 	need_cmd script
 	# the peer waits for the announce line on the terminal, then sends
 	bg bash -c "for i in \$(seq 200); do p=\$(sed -n 's/.*listening on .*:\([0-9][0-9]*\).*/\1/p' '$TMP/tty' 2>/dev/null | head -n 1); [ -n \"\$p\" ] && break; sleep 0.05; done; printf '%s' '$EVIL' | timeout 3 $NETTOOL send -q tcp 127.0.0.1 \$p"
-	on_tty "timeout 3 $NETTOOL listen --once tcp 0" || true
+	on_tty "timeout --foreground 10 $NETTOOL listen --once tcp 0" 11 || true
 	cat -v "$TMP/tty"
 	refute_grep $'\x1b]0;owned' "$TMP/tty"
 	grep -q 'x1b' "$TMP/tty"
 }
 
 @test "listen udp on a terminal: a datagram cannot forge another sender's line" {
-	need_cmd script
-	P=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	bg bash -c "wait_bound u $P; python3 -c '
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.sendto(b\"\\x1b]0;owned\\x07hi\\n[10.9.9.9:1] forged\\n\", (\"127.0.0.1\", $P))'"
-	on_tty "timeout 2 $NETTOOL listen udp $P" || true
-	cat -v "$TMP/tty"
+	evil_datagram_on_tty "listen udp"
 	refute_grep $'\x1b]0;owned' "$TMP/tty"
 	refute_grep '^\[10\.9\.9\.9:1\] forged' "$TMP/tty"
 	grep -q 'forged' "$TMP/tty"
