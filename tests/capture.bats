@@ -290,3 +290,18 @@ print(n)' "$@"
 	[ "$("$NETTOOL" capture -r "$TMP/rt.pcap" -w - | cmp - "$TMP/rt.pcap" && echo same)" = same ]
 	[ "$(tcpdump -nr "$TMP/rt.pcap" 2>/dev/null | cut -d' ' -f1)" = "$("$NETTOOL" capture -r "$TMP/rt.pcap" | cut -d' ' -f1)" ]
 }
+
+@test "capture: -s cuts the records -w writes to the length its header announces" {
+	python3 -c 'import struct,sys
+f = open(sys.argv[1], "wb")
+f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1))
+f.write(struct.pack("<IIII", 1, 2, 200, 300) + bytes(range(200)))' "$TMP/in.pcap"
+	run --separate-stderr nt capture -r "$TMP/in.pcap" -s 50 -w "$TMP/out.pcap"
+	[ "$status" -eq 0 ]
+	run python3 -c 'import struct,sys
+d = open(sys.argv[1], "rb").read()
+snap = struct.unpack_from("<I", d, 16)[0]
+sec, frac, cap, wire = struct.unpack_from("<IIII", d, 24)
+print(snap, cap, wire, len(d) - 40, d[40:90] == bytes(range(50)))' "$TMP/out.pcap"
+	[ "$output" = "50 50 300 50 True" ]
+}

@@ -21,9 +21,12 @@ struct record_header {
 
 int pcap_writer_open(struct pcap_writer *w, int fd, int link, int nsec, unsigned snaplen)
 {
-	struct file_header h = { nsec ? MAGIC_NSEC : MAGIC_USEC, 2, 4, 0, 0,
-				 snaplen ? snaplen : PCAP_SNAPLEN, (uint32_t)link };
+	if (snaplen == 0 || snaplen > PCAP_SNAPLEN)
+		snaplen = PCAP_SNAPLEN;
+	struct file_header h = { nsec ? MAGIC_NSEC : MAGIC_USEC, 2, 4, 0, 0, snaplen,
+				 (uint32_t)link };
 	w->nsec = nsec;
+	w->snaplen = snaplen;
 	if (obuf_init(&w->out, fd, 1 << 20) < 0)
 		return -1;
 	return obuf_put(&w->out, &h, sizeof h);
@@ -32,13 +35,20 @@ int pcap_writer_open(struct pcap_writer *w, int fd, int link, int nsec, unsigned
 int pcap_write(struct pcap_writer *w, int64_t sec, long nsec,
 	       const uint8_t *data, size_t caplen, size_t wirelen)
 {
-	if (caplen > PCAP_SNAPLEN)
-		caplen = PCAP_SNAPLEN;
+	if (caplen > w->snaplen)
+		caplen = w->snaplen;
+	if (wirelen < caplen)
+		wirelen = caplen;
 	struct record_header r = { (uint32_t)sec, (uint32_t)(w->nsec ? nsec : nsec / 1000),
 				   (uint32_t)caplen, (uint32_t)wirelen };
 	if (obuf_put(&w->out, &r, sizeof r) < 0)
 		return -1;
 	return obuf_put(&w->out, data, caplen);
+}
+
+size_t pcap_record_size(const struct pcap_writer *w, size_t caplen)
+{
+	return sizeof(struct record_header) + (caplen > w->snaplen ? w->snaplen : caplen);
 }
 
 int pcap_writer_close(struct pcap_writer *w)

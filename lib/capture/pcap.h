@@ -23,13 +23,21 @@ enum pcap_err {
 struct pcap_writer {
 	struct obuf out;
 	int nsec;
+	uint32_t snaplen;  /* what the header says; no record is longer */
 };
 
 /* Writes the file header to fd; nsec chooses nanosecond stamps; snaplen
- * 0 means the largest (PCAP_SNAPLEN). */
+ * 0 (or more than PCAP_SNAPLEN) means the largest, PCAP_SNAPLEN. Every
+ * record written is cut to the snapshot length the header announces,
+ * as a reader (libpcap) cuts it. */
 int pcap_writer_open(struct pcap_writer *w, int fd, int link, int nsec, unsigned snaplen);
+/* One record: sec is kept modulo 2^32 (the format's field), nsec to the
+ * microsecond unless nsec was chosen; caplen is cut to the snapshot
+ * length; a wirelen below the bytes kept is raised to them. */
 int pcap_write(struct pcap_writer *w, int64_t sec, long nsec,
 	       const uint8_t *data, size_t caplen, size_t wirelen);
+/* The bytes of a record of caplen as written (header included). */
+size_t pcap_record_size(const struct pcap_writer *w, size_t caplen);
 /* Flushes and frees; returns -1 if any write failed (errno in w->out.err). */
 int pcap_writer_close(struct pcap_writer *w);
 

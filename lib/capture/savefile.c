@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { RECORD_HEADER = 16, FILE_HEADER = 24 };
+enum { FILE_HEADER = 24 };
 
 static int digits(long n)
 {
@@ -138,7 +138,7 @@ int savefile_write(struct savefile *s, int64_t sec, long nsec, const uint8_t *da
 		errno = s->pw.out.err;
 		return -1;
 	}
-	s->written += RECORD_HEADER + (long long)(caplen > PCAP_SNAPLEN ? PCAP_SNAPLEN : caplen);
+	s->written += (long long)pcap_record_size(&s->pw, caplen);
 	return 0;
 }
 

@@ -105,8 +105,40 @@ static void test_broken(void)
 	CHECK_STR(pcap_strerror(PCAP_BAD_MAGIC), "not a pcap file (bad magic number)");
 }
 
+/* A record longer than the header's snapshot length is cut to it (as
+ * libpcap would cut it on reading), and wirelen never says less than was kept. */
+static void test_snaplen_cut(void)
+{
+	FILE *fp = tmpfile();
+	CHECK(fp != NULL);
+	if (!fp)
+		return;
+	struct pcap_writer w;
+	CHECK_INT(pcap_writer_open(&w, fileno(fp), 1, 0, 4), 0);
+	CHECK_INT(pcap_record_size(&w, 6), 16 + 4);
+	CHECK_INT(pcap_write(&w, 1, 0, (const uint8_t *)"abcdef", 6, 60), 0);
+	CHECK_INT(pcap_write(&w, 2, 0, (const uint8_t *)"xyz", 3, 1), 0);
+	CHECK_INT(pcap_writer_close(&w), 0);
+	rewind(fp);
+	struct pcap_reader r;
+	struct pcap_record rec;
+	CHECK_INT(pcap_reader_open(&r, fp), PCAP_OK);
+	CHECK_INT(r.snaplen, 4);
+	CHECK_INT(pcap_read(&r, &rec), PCAP_OK);
+	CHECK_INT(rec.caplen, 4);
+	CHECK_INT(rec.wirelen, 60);
+	CHECK(memcmp(rec.data, "abcd", 4) == 0);
+	CHECK_INT(pcap_read(&r, &rec), PCAP_OK);
+	CHECK_INT(rec.caplen, 3);
+	CHECK_INT(rec.wirelen, 3);
+	CHECK_INT(pcap_read(&r, &rec), PCAP_EOF);
+	pcap_reader_close(&r);
+	fclose(fp);
+}
+
 int main(void)
 {
+	test_snaplen_cut();
 	test_round_trip(0);
 	test_round_trip(1);
 	test_big_endian_file();
