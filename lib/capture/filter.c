@@ -349,6 +349,16 @@ static int arith_op(const char *t, int level, int *op)
 	return 0;
 }
 
+/* An operator of any binding level ("5 * 2 = 10" starts a comparison). */
+static int any_arith_op(const char *t)
+{
+	int op;
+	for (int level = 0; level <= 4; level++)
+		if (arith_op(t, level, &op))
+			return 1;
+	return 0;
+}
+
 static int parse_arith(struct parser *ps, int level)
 {
 	int op;
@@ -403,7 +413,7 @@ static int starts_arith(const struct parser *ps)
 	if (proto_word(t) && n && !strcmp(n, "["))
 		return 1;
 	return constant(t, &v) == 0 && (t[0] < '0' || t[0] > '9' || (n && rel_op(n, &(int){ 0 })) ||
-					(n && arith_op(n, 0, &(int){ 0 })));
+					(n && any_arith_op(n)));
 }
 
 /* arith RELOP arith, or -2 with nothing consumed when the factor does not

@@ -72,6 +72,12 @@ static void test_ipv4(void)
 	CHECK_INT(matches("(udp or tcp) and not (port 81 or host 10.0.0.9)", LINK_ETHERNET, &tcp), 1);
 	CHECK_INT(matches("not not tcp", LINK_ETHERNET, &tcp), 1);
 	CHECK_INT(matches("icmp and dst host 10.0.0.3", LINK_ETHERNET, &icmp), 1);
+	/* a comparison may start with a number and any operator (tcpdump takes them) */
+	CHECK_INT(matches("5 + ip[9] = 11", LINK_ETHERNET, &tcp), 1);
+	CHECK_INT(matches("2 * ip[9] = 12 and 1 - 1 = 0", LINK_ETHERNET, &tcp), 1);
+	CHECK_INT(matches("3 << 1 = ip[9]", LINK_ETHERNET, &tcp), 1);
+	CHECK_INT(matches("5 % 2 = 0", LINK_ETHERNET, &tcp), 0);
+	CHECK_INT(matches("port 80 or 81", LINK_ETHERNET, &tcp), 1);
 	/* a short packet is dropped, not read past */
 	struct pb shortp = tcp;
 	shortp.n = 20;
