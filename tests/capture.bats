@@ -305,3 +305,20 @@ sec, frac, cap, wire = struct.unpack_from("<IIII", d, 24)
 print(snap, cap, wire, len(d) - 40, d[40:90] == bytes(range(50)))' "$TMP/out.pcap"
 	[ "$output" = "50 50 300 50 True" ]
 }
+
+@test "capture: -r filters len, less and greater on the length on the wire, as tcpdump" {
+	python3 -c 'import struct,sys
+eth = bytes(6) + bytes([2, 0, 0, 0, 0, 1]) + b"\x08\x00"
+ip = bytes([0x45, 0]) + struct.pack(">HHHBBH", 1478, 1, 0, 64, 17, 0) + bytes([10, 0, 0, 1, 10, 0, 0, 2])
+udp = struct.pack(">HHHH", 5000, 6000, 1458, 0)
+pkt = (eth + ip + udp + bytes(64))[:64]
+f = open(sys.argv[1], "wb")
+f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 64, 1))
+f.write(struct.pack("<IIII", 1, 0, len(pkt), 1492) + pkt)' "$TMP/cut.pcap"
+	run --separate-stderr nt capture -n -r "$TMP/cut.pcap" 'greater 1000 and len = 1492'
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep -c '10.0.0.1.5000 > 10.0.0.2.6000')" -eq 1 ]
+	run --separate-stderr nt capture -n -r "$TMP/cut.pcap" 'less 100'
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}

@@ -80,7 +80,7 @@ static int alu(uint16_t op, uint32_t *a, uint32_t v)
 struct vm {
 	uint32_t a, x, mem[16];
 	const uint8_t *pkt;
-	size_t len;
+	size_t len, wirelen;
 	const struct bpf_aux *aux;
 };
 
@@ -91,7 +91,7 @@ static int run_ld(struct vm *m, const struct bpf_insn *in)
 	case M_IMM: m->a = in->k; return 0;
 	case M_ABS: return load(m->pkt, m->len, in->k, size_of(in->code), &m->a, m->aux);
 	case M_IND: return load(m->pkt, m->len, m->x + in->k, size_of(in->code), &m->a, m->aux);
-	case M_LEN: m->a = (uint32_t)m->len; return 0;
+	case M_LEN: m->a = (uint32_t)m->wirelen; return 0;
 	case M_MEM: if (in->k >= 16) return -1; m->a = m->mem[in->k]; return 0;
 	}
 	return -1;
@@ -102,7 +102,7 @@ static int run_ldx(struct vm *m, const struct bpf_insn *in)
 	uint32_t v;
 	switch (in->code & 0xe0) {
 	case M_IMM: m->x = in->k; return 0;
-	case M_LEN: m->x = (uint32_t)m->len; return 0;
+	case M_LEN: m->x = (uint32_t)m->wirelen; return 0;
 	case M_MEM: if (in->k >= 16) return -1; m->x = m->mem[in->k]; return 0;
 	case M_MSH:
 		if (load(m->pkt, m->len, in->k, 1, &v, NULL) < 0)
@@ -132,7 +132,13 @@ static long run_jmp(const struct vm *m, const struct bpf_insn *in, size_t left)
 uint32_t bpf_run(const struct bpf_prog *prog, const uint8_t *pkt, size_t len,
 		 const struct bpf_aux *aux)
 {
-	struct vm m = { 0, 0, { 0 }, pkt, len, aux };
+	return bpf_run_wire(prog, pkt, len, len, aux);
+}
+
+uint32_t bpf_run_wire(const struct bpf_prog *prog, const uint8_t *pkt, size_t caplen,
+		      size_t wirelen, const struct bpf_aux *aux)
+{
+	struct vm m = { 0, 0, { 0 }, pkt, caplen, wirelen < caplen ? caplen : wirelen, aux };
 	size_t pc = 0;
 	/* Every jump goes forward, so at most len steps run. */
 	while (pc < prog->len) {

@@ -46,5 +46,10 @@ struct bpf_aux {
  * Out-of-bounds loads and division by zero drop, as in the kernel. */
 uint32_t bpf_run(const struct bpf_prog *prog, const uint8_t *pkt, size_t len,
 		 const struct bpf_aux *aux);
+/* The same over caplen bytes of a packet that was wirelen long on the
+ * wire (a record cut by a snapshot length): loads stop at caplen, while
+ * len, less and greater see wirelen, as in the kernel and in libpcap. */
+uint32_t bpf_run_wire(const struct bpf_prog *prog, const uint8_t *pkt, size_t caplen,
+		      size_t wirelen, const struct bpf_aux *aux);
 
 #endif

@@ -42,7 +42,7 @@ static void file_turn(struct loop *l, void *arg)
 			loop_stop(l);
 			return;
 		}
-		if (f->prog && !bpf_run(f->prog, rec.data, rec.caplen, NULL))
+		if (f->prog && !bpf_run_wire(f->prog, rec.data, rec.caplen, rec.wirelen, NULL))
 			continue;
 		struct cap_packet cap = { rec.sec, rec.nsec, rec.data, rec.caplen, rec.wirelen, 0,
 					  CAP_HOST };

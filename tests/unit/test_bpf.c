@@ -78,6 +78,12 @@ static void test_ipv4(void)
 	CHECK_INT(matches("3 << 1 = ip[9]", LINK_ETHERNET, &tcp), 1);
 	CHECK_INT(matches("5 % 2 = 0", LINK_ETHERNET, &tcp), 0);
 	CHECK_INT(matches("port 80 or 81", LINK_ETHERNET, &tcp), 1);
+	/* len, less and greater see the length on the wire, not the bytes kept */
+	char err[256];
+	CHECK_INT(bpf_compile("greater 1000 and len = 1500 and not less 1499", LINK_ETHERNET, &prog,
+			      err, sizeof err), 0);
+	CHECK(bpf_run_wire(&prog, tcp.b, tcp.n, 1500, NULL) != 0);
+	CHECK_INT(bpf_run_wire(&prog, tcp.b, tcp.n, tcp.n, NULL), 0);
 	/* a short packet is dropped, not read past */
 	struct pb shortp = tcp;
 	shortp.n = 20;
@@ -177,6 +183,9 @@ static void test_interpreter_edges(void)
 	p.insn[1] = (struct bpf_insn){ 0x16, 0, 0, 0 };        /* ret a */
 	p.len = 2;
 	CHECK_INT(bpf_run(&p, pkt, 4, NULL), 4);
+	/* of a record cut to 4 bytes, len is the length on the wire */
+	CHECK_INT(bpf_run_wire(&p, pkt, 4, 1500, NULL), 1500);
+	CHECK_INT(bpf_run_wire(&p, pkt, 4, 2, NULL), 4);
 	/* ancillary pkttype load */
 	struct bpf_aux aux = { 4, 1, 0x800 };
 	p.insn[0] = (struct bpf_insn){ 0x20, 0, 0, 0xfffff000u + 4 };
