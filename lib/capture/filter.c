@@ -452,9 +452,13 @@ static int try_relation(struct parser *ps, char *alt_err, size_t alt_n, int *alt
 static int parse_expr(struct parser *ps);
 static int parse_factor(struct parser *ps);
 
+static int parse_mac(const char *s, uint8_t *m);
+
+/* An address, number or MAC (also "f2.8d.0.0.0.0", as tcpdump reads it). */
 static int id_like(const char *t)
 {
-	return t && ((t[0] >= '0' && t[0] <= '9') || strchr(t, ':'));
+	uint8_t mac[6];
+	return t && ((t[0] >= '0' && t[0] <= '9') || strchr(t, ':') || parse_mac(t, mac) == 0);
 }
 
 static int parse_dir(struct parser *ps)

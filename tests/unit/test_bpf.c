@@ -78,6 +78,10 @@ static void test_ipv4(void)
 	CHECK_INT(matches("3 << 1 = ip[9]", LINK_ETHERNET, &tcp), 1);
 	CHECK_INT(matches("5 % 2 = 0", LINK_ETHERNET, &tcp), 0);
 	CHECK_INT(matches("port 80 or 81", LINK_ETHERNET, &tcp), 1);
+	/* a dotted MAC that starts with a letter is an ID, as in tcpdump */
+	CHECK_INT(matches("ether a.0.0.0.0.2", LINK_ETHERNET, &tcp), 0);
+	CHECK_INT(matches("ether 2.0.0.0.0.2", LINK_ETHERNET, &tcp), 1);
+	CHECK_INT(matches("link dst host 2.0.0.0.0.2 and not ether ff.ff.ff.ff.ff.ff", LINK_ETHERNET, &tcp), 1);
 	/* len, less and greater see the length on the wire, not the bytes kept */
 	char err[256];
 	CHECK_INT(bpf_compile("greater 1000 and len = 1500 and not less 1499", LINK_ETHERNET, &prog,
