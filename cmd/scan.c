@@ -41,6 +41,7 @@ struct scan_cmd {
 	int family, udp, all, json, force, parallel, timeout_ms;
 	const char *ports_text;
 	struct svc_db db;
+	const char **svc_name; /* by port, for the protocol scanned */
 	struct scan_ports ports;
 	struct scan_target *targets;
 	size_t ntargets;
@@ -151,10 +152,25 @@ static void fit_parallel(struct scan_cmd *c)
 	}
 }
 
+/* Each port's service name, looked up once (svc_by_port's first match)
+ * instead of once per row. */
+static void name_ports(struct scan_cmd *c)
+{
+	int proto = c->udp ? SVC_UDP : SVC_TCP;
+	size_t i;
+
+	c->svc_name = xcalloc(65536, sizeof *c->svc_name);
+	for (i = 0; i < c->db.n; i++) {
+		const struct svc_entry *e = &c->db.v[i];
+		if ((e->proto & proto) && e->port > 0 && e->port <= 65535 &&
+		    !c->svc_name[e->port])
+			c->svc_name[e->port] = e->name;
+	}
+}
+
 static void on_result(const struct scan_result *r, void *arg)
 {
 	struct scan_cmd *c = arg;
-	const struct svc_entry *svc[1];
 	char addr[ADDR_STRLEN];
 
 	if (r->state != SCAN_OPEN && !c->all)
@@ -163,8 +179,7 @@ static void on_result(const struct scan_result *r, void *arg)
 	out_int(c->out, r->port);
 	out_str(c->out, c->udp ? "udp" : "tcp");
 	out_str(c->out, scan_state_name(r->state));
-	out_str(c->out, svc_by_port(&c->db, r->port, c->udp ? SVC_UDP : SVC_TCP,
-				   svc, 1) ? svc[0]->name : NULL);
+	out_str(c->out, c->svc_name[r->port]);
 	if (r->rtt_ms >= 0)
 		out_real(c->out, r->rtt_ms, 3);
 	else
@@ -241,11 +256,13 @@ int cmd_scan(int argc, char **argv)
 	for (i = 0; i < c.ntargets; i++)
 		parse_target(&c, argv[optind + (int)i], &c.targets[i]);
 	fit_parallel(&c);
+	name_ports(&c);
 	rc = run(&c);
 	for (i = 0; i < c.ntargets; i++)
 		scan_target_free(&c.targets[i]);
 	free(c.targets);
 	scan_ports_free(&c.ports);
+	free(c.svc_name);
 	svc_free(&c.db);
 	return rc;
 }
