@@ -39,6 +39,7 @@ const char scan_usage[] =
 
 struct scan_cmd {
 	int family, udp, all, json, force, parallel, timeout_ms;
+	int park_max, lport_lo, lport_hi;
 	const char *ports_text;
 	struct svc_db db;
 	const char **svc_name; /* by port, for the protocol scanned */
@@ -139,10 +140,15 @@ static void parse_target(struct scan_cmd *c, const char *arg,
 	nt_usage_error("'%s' %s", nt_quote(arg, q, sizeof q), scan_strerror(e.code));
 }
 
-/* PARALLEL sockets must fit under the open-files limit. */
+/* Probes parked past the round-trip estimate (see scan_opts) at most. */
+#define PARK_CAP 16384
+
+/* PARALLEL sockets must fit under the open-files limit; what is left of
+ * it bounds the parked probes. */
 static void fit_parallel(struct scan_cmd *c)
 {
-	long limit = sock_raise_nofile();
+	long limit = sock_raise_nofile(), room;
+	char path[4200];
 
 	if (limit > 0 && c->parallel > limit - 32) {
 		int fit = limit > 64 ? (int)(limit - 32) : 32;
@@ -150,6 +156,12 @@ static void fit_parallel(struct scan_cmd *c)
 			c->parallel, limit, fit);
 		c->parallel = fit;
 	}
+	room = limit < 0 ? PARK_CAP : limit - c->parallel - 64;
+	c->park_max = room < 0 ? 0 : room > PARK_CAP ? PARK_CAP : (int)room;
+	snprintf(path, sizeof path, "%s/sys/net/ipv4/ip_local_port_range",
+		 nt_proc_root());
+	if (svc_ephemeral_range(path, &c->lport_lo, &c->lport_hi) < 0)
+		c->lport_lo = c->lport_hi = 0;
 }
 
 /* Each port's service name, looked up once (svc_by_port's first match)
@@ -217,6 +229,7 @@ static int run(struct scan_cmd *c)
 {
 	struct scan_opts so = {
 		.udp = c->udp, .parallel = c->parallel, .timeout_ms = c->timeout_ms,
+		.park_max = c->park_max, .lport_lo = c->lport_lo, .lport_hi = c->lport_hi,
 		.targets = c->targets, .ntargets = c->ntargets, .ports = &c->ports,
 		.on_result = on_result, .arg = c,
 	};
