@@ -10,6 +10,7 @@ struct rctx {
 	size_t caplen, wirelen;
 	int drop;     /* a read past the end or a division by zero happened */
 	int shift;    /* of the primitive being evaluated */
+	int raw;      /* raw IP: no link header */
 };
 
 /* size bytes big-endian at off, or 0 with drop set when not captured. */
@@ -27,12 +28,16 @@ static uint32_t rd(struct rctx *c, uint32_t off, int size)
 
 static uint32_t nh(const struct rctx *c)
 {
-	return (uint32_t)(ETH_NH + c->shift);
+	return c->raw ? 0 : (uint32_t)(ETH_NH + c->shift);
 }
 
 static int ethertype_is(struct rctx *c, uint32_t et)
 {
-	return rd(c, (uint32_t)(ET_OFF + c->shift), 2) == et;
+	if (!c->raw)
+		return rd(c, (uint32_t)(ET_OFF + c->shift), 2) == et;
+	if (et != 0x0800 && et != 0x86dd)
+		return 0;                      /* nothing to read: raw IP is only IP */
+	return (rd(c, 0, 1) & 0xf0) == (et == 0x0800 ? 0x40u : 0x60u);
 }
 
 static int ipproto(struct rctx *c, int fam, uint32_t v)
@@ -310,9 +315,10 @@ static void shifts(struct ref_tree *t, int i, int *shift)
 		*shift += 4;
 }
 
-enum ref_result ref_eval(struct ref_tree *t, const uint8_t *pkt, size_t caplen, size_t wirelen)
+enum ref_result ref_eval(struct ref_tree *t, const uint8_t *pkt, size_t caplen, size_t wirelen,
+			 int raw)
 {
-	struct rctx c = { pkt, caplen, wirelen < caplen ? caplen : wirelen, 0, 0 };
+	struct rctx c = { pkt, caplen, wirelen < caplen ? caplen : wirelen, 0, 0, raw };
 	int shift = 0;
 	if (t->root < 0)
 		return REF_TRUE;

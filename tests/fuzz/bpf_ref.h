@@ -18,7 +18,8 @@
  *     target protocol addresses) unless qualified; address words whose
  *     mask is zero are not read;
  *   - `ip broadcast` is a destination of all zeros or all ones (no netmask).
- * Included by fuzz_bpf_diff.c (the fuzz build compiles one file a target). */
+ * Link-layer primitives (ether host, broadcast, multicast, vlan) exist only
+ * over Ethernet. Included by fuzz_bpf_diff.c (the fuzz build compiles one file a target). */
 #ifndef NETTOOL_BPF_REF_H
 #define NETTOOL_BPF_REF_H
 
@@ -70,7 +71,10 @@ struct ref_tree {
 
 enum ref_result { REF_FALSE, REF_TRUE, REF_DROP };
 
-/* The filter's verdict on a frame of wirelen bytes of which caplen were kept. */
-enum ref_result ref_eval(struct ref_tree *t, const uint8_t *pkt, size_t caplen, size_t wirelen);
+/* The filter's verdict on a frame of wirelen bytes of which caplen were
+ * kept; raw: the packet is raw IP (link type RAW: no link header, the
+ * version nibble tells IPv4 from IPv6, no other network protocol). */
+enum ref_result ref_eval(struct ref_tree *t, const uint8_t *pkt, size_t caplen, size_t wirelen,
+			 int raw);
 
 #endif

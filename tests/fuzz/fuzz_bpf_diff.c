@@ -6,7 +6,8 @@
  * lib/capture/bpf.c's interpreter over each frame, must keep exactly the
  * frames bpf_ref.c's direct evaluation of the tree keeps.
  *
- * Input: byte 0 is how many of the following bytes build the filter; the
+ * Input: byte 0's low 7 bits are how many of the following bytes build the
+ * filter, its top bit chooses raw IP (link type RAW) over Ethernet; the
  * rest build the frames. */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -128,6 +129,7 @@ struct gen {
 	struct ref_tree *t;
 	struct look look[REF_MAX_NODES];
 	int prims;
+	int raw;       /* link type RAW: no link-layer primitives */
 };
 
 static int node(struct gen *g, int kind)
@@ -406,7 +408,7 @@ static int gen_prim(struct gen *g)
 	case 0: case 1: return gen_proto(g);
 	case 2: case 3: case 4: return gen_host(g);
 	case 5: case 6: case 7: return gen_port(g);
-	case 8: return gen_link(g);
+	case 8: return g->raw ? gen_proto(g) : gen_link(g);
 	case 9:
 		i = node(g, (c & 0x30) == 0 ? RN_IPBCAST : (c & 0x30) == 0x10 ? RN_IP6MCAST : RN_IPMCAST);
 		return i;
@@ -415,7 +417,7 @@ static int gen_prim(struct gen *g)
 			g->t->n[i].v = (c & 0x20) ? take(&g->in, 2) : take(&g->in, 1);
 		return i;
 	case 11:
-		if ((c & 0x70) != 0x70)
+		if ((c & 0x70) != 0x70 || g->raw)
 			return gen_proto(g);
 		if ((i = node(g, RN_VLAN)) >= 0)
 			g->t->n[i].v = (c & 0x80) ? take(&g->in, 2) % 4096 : REF_ANY;
@@ -780,8 +782,21 @@ static void arp(struct frame *f, struct in *in)
 	}
 }
 
+/* What follows a frame's network header: payload, a cut, a longer wire. */
+static size_t frame_end(struct frame *f, struct in *in)
+{
+	random_bytes(f, in, take(in, 1) % 24);   /* payload */
+	size_t wire = f->n;
+	uint32_t c = take(in, 1);
+	if ((c & 3) == 3)                         /* cut short, as by a snapshot length */
+		f->n = take(in, 1) % (f->n + 1);
+	if ((c & 12) == 12)
+		wire += take(in, 2);
+	return wire;
+}
+
 /* A frame; returns its length on the wire (the captured part is f->n). */
-static size_t build_frame(struct frame *f, struct in *in)
+static size_t build_frame(struct frame *f, struct in *in, int raw)
 {
 	uint8_t m[6];
 	uint32_t c = take(in, 1);
@@ -789,6 +804,15 @@ static size_t build_frame(struct frame *f, struct in *in)
 	if (c == 0xff) {          /* anything at all */
 		random_bytes(f, in, take(in, 1));
 		return f->n;
+	}
+	if (raw) {
+		if (c % 4 == 3)
+			random_bytes(f, in, 1 + take(in, 1) % 40);
+		else if (c % 4 == 2)
+			ipv6(f, in);
+		else
+			ipv4(f, in);
+		return frame_end(f, in);
 	}
 	pick_mac(in, m);
 	bytes(f, m, 6);
@@ -809,23 +833,16 @@ static size_t build_frame(struct frame *f, struct in *in)
 		ipv6(f, in);
 	else if (et == 0x0806 || et == 0x8035)
 		arp(f, in);
-	random_bytes(f, in, take(in, 1) % 24);   /* payload */
-	size_t wire = f->n;
-	c = take(in, 1);
-	if ((c & 3) == 3)                         /* cut short, as by a snapshot length */
-		f->n = take(in, 1) % (f->n + 1);
-	if ((c & 12) == 12)
-		wire += take(in, 2);
-	return wire;
+	return frame_end(f, in);
 }
 
 /* ---- the comparison ---- */
 
 static void report(const char *what, const char *expr, const struct frame *f, size_t wire,
-		   int ref, uint32_t got)
+		   int ref, uint32_t got, int raw)
 {
-	fprintf(stderr, "bpf diff: %s\nfilter: %s\ncaplen %zu wirelen %zu, reference %s, program %u\n",
-		what, expr, f->n, wire, ref == REF_TRUE ? "keeps" : ref == REF_DROP ? "drops (stops)"
+	fprintf(stderr, "bpf diff: %s\nfilter (%s): %s\ncaplen %zu wirelen %zu, reference %s, program %u\n",
+		what, raw ? "raw IP" : "Ethernet", expr, f->n, wire, ref == REF_TRUE ? "keeps" : ref == REF_DROP ? "drops (stops)"
 		: "drops", got);
 	for (size_t i = 0; i < f->n; i++)
 		fprintf(stderr, "%02x%s", f->b[i], i % 16 == 15 ? "\n" : " ");
@@ -843,9 +860,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 	if (size == 0)
 		return 0;
-	size_t flen = data[0] < size - 1 ? data[0] : size - 1;
+	size_t flen = (data[0] & 0x7fu) < size - 1 ? (data[0] & 0x7fu) : size - 1;
+	int raw = data[0] >> 7;
 	memset(&x, 0, sizeof x);
-	g = (struct gen){ { data + 1, flen }, &tree, { { 0 } }, 0 };
+	g = (struct gen){ { data + 1, flen }, &tree, { { 0 } }, 0, raw };
 	tree.count = 0;
 	tree.root = gen_bool(&g, 5);
 	if (tree.root < 0)
@@ -853,17 +871,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	render_bool(&x, &g, tree.root);
 	if (x.over)
 		return 0;
-	if (bpf_compile(x.s, LINK_ETHERNET, &prog, err, sizeof err) < 0) {
+	if (bpf_compile(x.s, raw ? LINK_RAW : LINK_ETHERNET, &prog, err, sizeof err) < 0) {
 		fprintf(stderr, "bpf diff: '%s' does not compile: %s\n", x.s, err);
 		abort();
 	}
 	struct in in = { data + 1 + flen, size - 1 - flen };
 	for (int k = 0; k < 8 && (k == 0 || in.n); k++) {
-		size_t wire = build_frame(&f, &in);
-		int ref = ref_eval(&tree, f.b, f.n, wire);
+		size_t wire = build_frame(&f, &in, raw);
+		int ref = ref_eval(&tree, f.b, f.n, wire, raw);
 		uint32_t got = bpf_run_wire(&prog, f.b, f.n, wire, NULL);
 		if ((ref == REF_TRUE) != (got != 0) || (got != 0 && got != 262144))
-			report("the program and the reference disagree", x.s, &f, wire, ref, got);
+			report("the program and the reference disagree", x.s, &f, wire, ref, got, raw);
 	}
 	return 0;
 }
