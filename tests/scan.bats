@@ -249,7 +249,7 @@ nmap_states() {
 	[[ "$output" == *10.77.0.1* ]]
 }
 
-@test "scan: every port of an empty namespace's loopback is closed (no socket counts its own SYN)" {
+@test "scan: every port of an empty namespace's loopback is closed (no socket counts its own SYN or datagram)" {
 	make_netns self; NSES+=("$NS"); NS=
 	# Sockets are bound to ports of the ephemeral range; one probing its
 	# own port would connect to itself (simultaneous open).
@@ -261,6 +261,11 @@ nmap_states() {
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
 	[[ "$stderr" == "65535 scanned on 1 host: 0 open, 65535 closed, 0 filtered in "* ]]
+	# UDP: a socket given the port it probes would read its own datagram.
+	run --separate-stderr ip netns exec "${NSES[-1]}" "$NETTOOL" scan -u -p - 127.0.0.1
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr" == "65535 scanned on 1 host: 0 open, 65535 closed, 0 filtered, 0 open|filtered in "* ]]
 }
 
 @test "scan: sockets take ports of the ephemeral range, never a reserved one" {

@@ -758,7 +758,9 @@ static int tcp_connect(int fd, const struct sockaddr *sa, socklen_t len)
 	return connect(fd, sa, len) == 0 ? 0 : errno;
 }
 
-/* UDP: one empty datagram on a connected socket; 0 sent, else why not. */
+/* UDP: one empty datagram on a connected socket; 0 sent, else why not.
+ * A socket given the very port it probes on a local address would read
+ * its own datagram as a reply: that port is closed (it is ours). */
 static int udp_probe(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	int one = 1;
@@ -768,7 +770,11 @@ static int udp_probe(int fd, const struct sockaddr *sa, socklen_t len)
 	(void)setsockopt(fd, sa->sa_family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
 			 sa->sa_family == AF_INET ? IP_RECVERR : IPV6_RECVERR,
 			 &one, sizeof one);
-	if (connect(fd, sa, len) < 0 || send(fd, "", 0, 0) < 0)
+	if (connect(fd, sa, len) < 0)
+		return errno;
+	if (connected_to_itself(fd))
+		return ECONNREFUSED;
+	if (send(fd, "", 0, 0) < 0)
 		return errno;
 	return pending_error(fd);
 }
