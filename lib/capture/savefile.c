@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -68,19 +69,65 @@ static long next_number(const struct savefile *s)
 }
 
 /* Keeps the allocated part of the file ahead of what will be written;
- * a file system that cannot (or a full disk) just is not asked again. */
+ * a file system that cannot (or a full disk) just is not asked again.
+ * A -C file is allocated up to its size and no further: the record that
+ * crosses it goes where the file system puts it, and nothing is left
+ * past the end to give back (online discard makes that slow). */
 static void allocate_ahead(struct savefile *s, size_t more)
 {
 	long long need = s->written + (long long)more, end = s->allocated + ALLOCATE_AHEAD;
-	long long last = s->o.rotate_bytes + (long long)pcap_record_size(PCAP_SNAPLEN);
-	if (!s->allocating || need <= s->allocated)
+	long long cap = s->o.rotate_bytes ? s->o.rotate_bytes : LLONG_MAX;
+	if (!s->allocating || need <= s->allocated || s->allocated >= cap)
 		return;
-	if (s->o.rotate_bytes && end > last) /* a -C file ends one record past its size */
-		end = need > last ? need : last;
+	if (end > cap)
+		end = cap;
 	if (fallocate(s->fd, FALLOC_FL_KEEP_SIZE, s->allocated, end - s->allocated) == 0)
 		s->allocated = end;
 	else
 		s->allocating = 0;
+}
+
+static void *reap(void *arg)
+{
+	struct savefile *s = arg;
+	close(s->reap_fd);
+	__atomic_store_n(&s->reaped, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Waits for the last reaper (wait 0: only if it is done); 1 when none is
+ * left running. */
+static int join_reaper(struct savefile *s, int wait)
+{
+	if (s->reaping && (wait || __atomic_load_n(&s->reaped, __ATOMIC_ACQUIRE))) {
+		pthread_join(s->reaper, NULL);
+		s->reaping = 0;
+	}
+	return !s->reaping;
+}
+
+/* The file a -W ring comes back to is replaced by a new one rather than
+ * truncated: the old one's pages and blocks are freed when its last
+ * reference closes, which takes milliseconds (more with online discard),
+ * so that close runs in a thread while the capture goes on. Anything
+ * unexpected (not a plain file of ours, no thread) truncates in place. */
+static int replace_file(struct savefile *s)
+{
+	struct stat st;
+	int old = open(s->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (old >= 0 && fstat(old, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+	    join_reaper(s, 0) && unlink(s->name) == 0) {
+		int fd = open(s->name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		s->reap_fd = old;
+		s->reaped = 0;
+		s->reaping = pthread_create(&s->reaper, NULL, reap, s) == 0;
+		if (!s->reaping)
+			close(old);
+		return fd;
+	}
+	if (old >= 0)
+		close(old);
+	return open(s->name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 }
 
 static int open_file(struct savefile *s, time_t now)
@@ -91,8 +138,12 @@ static int open_file(struct savefile *s, time_t now)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	s->fd = strcmp(s->o.path, "-") == 0 ? STDOUT_FILENO
-		: open(s->name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (strcmp(s->o.path, "-") == 0)
+		s->fd = STDOUT_FILENO;
+	else if (s->o.rotate_bytes && s->o.max_files && s->count >= s->o.max_files)
+		s->fd = replace_file(s);
+	else
+		s->fd = open(s->name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (s->fd < 0)
 		return -1;
 	s->allocating = s->fd != STDOUT_FILENO && fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode);
@@ -109,7 +160,7 @@ static int open_file(struct savefile *s, time_t now)
 static void trim(struct savefile *s)
 {
 	struct stat st;
-	if (s->allocated > 0 && fstat(s->fd, &st) == 0)
+	if (s->allocated > 0 && fstat(s->fd, &st) == 0 && st.st_size < s->allocated)
 		(void)!ftruncate(s->fd, st.st_size);
 }
 
@@ -191,5 +242,7 @@ int savefile_flush(struct savefile *s)
 
 int savefile_close(struct savefile *s)
 {
-	return close_file(s);
+	int rc = close_file(s);
+	join_reaper(s, 1);
+	return rc;
 }

@@ -5,6 +5,7 @@
 #define NETTOOL_SAVEFILE_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -25,6 +26,8 @@ struct savefile {
 	int fd, open;
 	long long written;        /* bytes in the current file */
 	int allocating;           /* a regular file we allocate ahead of the writes */
+	pthread_t reaper;         /* closes a replaced -W file (see savefile.c) */
+	int reaping, reaped, reap_fd;
 	long long allocated;      /* bytes of it allocated so far */
 	long count;               /* -C files made in this -G period */
 	long periods;             /* -G files made */
