@@ -94,6 +94,7 @@ table inet bench_scan {
 }
 NFT
 round "20 open, 1000 dropped" 1020 256
-# Each dropped port holds a slot for the whole timeout (nmap adapts its
-# timeout to the measured round trip instead): more slots, fewer rounds.
+# A dropped port is parked (out of the -P window) once it is unanswered
+# well past the measured round trip, and still waits its whole -w: a
+# larger window changes little now.
 round "20 open, 1000 dropped" 1020 1024

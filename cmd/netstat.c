@@ -63,7 +63,6 @@ struct netstat {
 	struct sock_list list;
 	struct owner_map *owners;
 	const struct owner_map *owners_now; /* --watch: the engine's */
-	struct sock_counts *counts;
 	unsigned long shown;
 };
 
@@ -255,15 +254,6 @@ static void print_listing(struct netstat *ns)
 		print_if_wanted(&l->v[i], ns);
 }
 
-static int count_one(const struct sock_rec *r, void *arg)
-{
-	struct netstat *ns = arg;
-
-	if (sockfilter_match(&ns->filter, r))
-		sockstat_add(ns->counts, r);
-	return 0;
-}
-
 /* The kernel's counters after the socket counts: netstat -s's text, or
  * one JSON record each. A proc root without net/snmp (fixtures) has none. */
 static void print_counters(struct netstat *ns, struct out *o)
@@ -290,9 +280,7 @@ static int print_stats(struct netstat *ns)
 	struct sock_counts counts;
 	struct out *o = sockstat_open(stdout, ns->json);
 
-	memset(&counts, 0, sizeof counts);
-	ns->counts = &counts;
-	if (procnet_scan(ns->proc, ns->protos, ns->family, count_one, ns, NULL) < 0)
+	if (sockstat_count(ns->proc, ns->protos, ns->family, &ns->filter, &counts) < 0)
 		cannot_read(ns);
 	sockstat_emit(o, &counts);
 	print_counters(ns, o);

@@ -39,8 +39,10 @@ const char scan_usage[] =
 
 struct scan_cmd {
 	int family, udp, all, json, force, parallel, timeout_ms;
+	int park_max, lport_lo, lport_hi;
 	const char *ports_text;
 	struct svc_db db;
+	const char **svc_name; /* by port, for the protocol scanned */
 	struct scan_ports ports;
 	struct scan_target *targets;
 	size_t ntargets;
@@ -138,10 +140,15 @@ static void parse_target(struct scan_cmd *c, const char *arg,
 	nt_usage_error("'%s' %s", nt_quote(arg, q, sizeof q), scan_strerror(e.code));
 }
 
-/* PARALLEL sockets must fit under the open-files limit. */
+/* Probes parked past the round-trip estimate (see scan_opts) at most. */
+#define PARK_CAP 16384
+
+/* PARALLEL sockets must fit under the open-files limit; what is left of
+ * it bounds the parked probes. */
 static void fit_parallel(struct scan_cmd *c)
 {
-	long limit = sock_raise_nofile();
+	long limit = sock_raise_nofile(), room;
+	char path[4200];
 
 	if (limit > 0 && c->parallel > limit - 32) {
 		int fit = limit > 64 ? (int)(limit - 32) : 32;
@@ -149,12 +156,33 @@ static void fit_parallel(struct scan_cmd *c)
 			c->parallel, limit, fit);
 		c->parallel = fit;
 	}
+	room = limit < 0 ? PARK_CAP : limit - c->parallel - 64;
+	c->park_max = room < 0 ? 0 : room > PARK_CAP ? PARK_CAP : (int)room;
+	snprintf(path, sizeof path, "%s/sys/net/ipv4/ip_local_port_range",
+		 nt_proc_root());
+	if (svc_ephemeral_range(path, &c->lport_lo, &c->lport_hi) < 0)
+		c->lport_lo = c->lport_hi = 0;
+}
+
+/* Each port's service name, looked up once (svc_by_port's first match)
+ * instead of once per row. */
+static void name_ports(struct scan_cmd *c)
+{
+	int proto = c->udp ? SVC_UDP : SVC_TCP;
+	size_t i;
+
+	c->svc_name = xcalloc(65536, sizeof *c->svc_name);
+	for (i = 0; i < c->db.n; i++) {
+		const struct svc_entry *e = &c->db.v[i];
+		if ((e->proto & proto) && e->port > 0 && e->port <= 65535 &&
+		    !c->svc_name[e->port])
+			c->svc_name[e->port] = e->name;
+	}
 }
 
 static void on_result(const struct scan_result *r, void *arg)
 {
 	struct scan_cmd *c = arg;
-	const struct svc_entry *svc[1];
 	char addr[ADDR_STRLEN];
 
 	if (r->state != SCAN_OPEN && !c->all)
@@ -163,8 +191,7 @@ static void on_result(const struct scan_result *r, void *arg)
 	out_int(c->out, r->port);
 	out_str(c->out, c->udp ? "udp" : "tcp");
 	out_str(c->out, scan_state_name(r->state));
-	out_str(c->out, svc_by_port(&c->db, r->port, c->udp ? SVC_UDP : SVC_TCP,
-				   svc, 1) ? svc[0]->name : NULL);
+	out_str(c->out, c->svc_name[r->port]);
 	if (r->rtt_ms >= 0)
 		out_real(c->out, r->rtt_ms, 3);
 	else
@@ -202,6 +229,7 @@ static int run(struct scan_cmd *c)
 {
 	struct scan_opts so = {
 		.udp = c->udp, .parallel = c->parallel, .timeout_ms = c->timeout_ms,
+		.park_max = c->park_max, .lport_lo = c->lport_lo, .lport_hi = c->lport_hi,
 		.targets = c->targets, .ntargets = c->ntargets, .ports = &c->ports,
 		.on_result = on_result, .arg = c,
 	};
@@ -241,11 +269,13 @@ int cmd_scan(int argc, char **argv)
 	for (i = 0; i < c.ntargets; i++)
 		parse_target(&c, argv[optind + (int)i], &c.targets[i]);
 	fit_parallel(&c);
+	name_ports(&c);
 	rc = run(&c);
 	for (i = 0; i < c.ntargets; i++)
 		scan_target_free(&c.targets[i]);
 	free(c.targets);
 	scan_ports_free(&c.ports);
+	free(c.svc_name);
 	svc_free(&c.db);
 	return rc;
 }

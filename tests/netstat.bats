@@ -369,6 +369,25 @@ f.readline()' "$fifo" "$BATS_TEST_TMPDIR/port" &
 	[ -z "$output" ]
 }
 
+@test "-s: TCP counts per state and family equal ss -tan's, as /proc/net/tcp gives them too" {
+	need_cmd ss jq
+	make_netns scount
+	start_sockset
+	for fam in 4 6; do
+		ours=$(in_ns netstat -s -t -$fam --json |
+			jq -r 'select(.proto!=null and .state!="total" and .state!=null) | "\(.state) \(.count)"' | sort)
+		theirs=$(ip netns exec "$NS" ss -tanH -$fam | awk '{ n[$1]++ } END { for (s in n) print s, n[s] }' |
+			sed 's/^ESTAB /ESTABLISHED /; s/^TIME-WAIT /TIME_WAIT /; s/^SYN-SENT /SYN_SENT /; s/^UNCONN /CLOSE /' | sort)
+		echo "IPv$fam ours:"; echo "$ours"; echo "ss:"; echo "$theirs"
+		[ -n "$ours" ]
+		[ "$ours" = "$theirs" ]
+	done
+	# the same counts read from /proc/net/tcp (another proc root path)
+	a=$(in_ns netstat -s -t --json | jq -c 'select(.state!=null)')
+	b=$(NETTOOL_PROC=/proc/. in_ns netstat -s -t --json | jq -c 'select(.state!=null)')
+	[ "$a" = "$b" ]
+}
+
 @test "-o and --info: the timer, retransmits and TCP internals ss -tano / -tani show" {
 	need_cmd ss python3
 	make_pair

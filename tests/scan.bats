@@ -213,3 +213,52 @@ nmap_states() {
 	[ "$status" -eq 0 ]
 	[ "$(nt_states "$output")" = "$(printf '%s\n' 6000/closed 6001/open 6002/closed)" ]
 }
+
+@test "scan: a port that answers only its second SYN is open, not filtered (a parked probe waits for -w)" {
+	need_cmd nft python3
+	make_pair
+	# The first SYN to 5555 is dropped, the kernel sends it again after a
+	# second and that one is answered; 5556 drops every SYN. The closed
+	# ports around them answer in microseconds, so both are parked long
+	# before -w: with -P 1, the rest of the scan goes on meanwhile.
+	ip netns exec "$T" nft -f - <<-'EOF2'
+	table inet nt_scan_slow {
+		set seen {
+			type ipv4_addr
+			flags dynamic,timeout
+			timeout 1m
+		}
+		chain in {
+			type filter hook input priority 0;
+			tcp dport 5555 tcp flags & (syn | ack) == syn ip saddr @seen accept
+			tcp dport 5555 tcp flags & (syn | ack) == syn add @seen { ip saddr } drop
+			tcp dport 5556 drop
+		}
+	}
+	EOF2
+	peers "$T" tcp 0.0.0.0 5555 5560
+	run --separate-stderr ip netns exec "$S" "$NETTOOL" scan -a -P 1 -w 3 -p 5550-5565 10.77.0.2
+	[ "$status" -eq 0 ]
+	want=$(for p in $(seq 5550 5565); do
+		case $p in 5555|5560) echo "$p/open" ;; 5556) echo "$p/filtered" ;; *) echo "$p/closed" ;; esac
+	done | sort)
+	[ "$(nt_states "$output")" = "$want" ]
+	[[ "$stderr" == "16 scanned on 1 host: 2 open, 13 closed, 1 filtered in "* ]]
+	# 5555's first SYN was dropped (the scanner is in the set).
+	run ip netns exec "$T" nft list set inet nt_scan_slow seen
+	[[ "$output" == *10.77.0.1* ]]
+}
+
+@test "scan: every port of an empty namespace's loopback is closed (no socket counts its own SYN)" {
+	make_netns self; NSES+=("$NS"); NS=
+	# Sockets are bound to ports of the ephemeral range; one probing its
+	# own port would connect to itself (simultaneous open).
+	run --separate-stderr ip netns exec "${NSES[-1]}" "$NETTOOL" scan -p - 127.0.0.1
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr" == "65535 scanned on 1 host: 0 open, 65535 closed, 0 filtered in "* ]]
+	run --separate-stderr ip netns exec "${NSES[-1]}" "$NETTOOL" scan -6 -p - ::1
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr" == "65535 scanned on 1 host: 0 open, 65535 closed, 0 filtered in "* ]]
+}

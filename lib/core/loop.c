@@ -23,6 +23,7 @@ struct watch {
 	int fd;
 	unsigned events;
 	int always;     /* a regular file: epoll refuses it, it never blocks */
+	int quiet;      /* out of epoll while its owner reads it unasked */
 	loop_fd_fn fn;
 	loop_error_fn efn;
 	void *arg;
@@ -205,9 +206,30 @@ int loop_events(struct loop *l, int fd, unsigned events)
 	if (w->events == events)
 		return 0;
 	w->events = events;
-	if (w->always)
+	if (w->always || w->quiet)
 		return 0;
 	return epoll_ctl(l->ep, EPOLL_CTL_MOD, fd, &e);
+}
+
+int loop_quiet(struct loop *l, int fd, int quiet)
+{
+	struct epoll_event e = { .data.fd = fd };
+	struct watch *w;
+
+	if (fd < 0 || (size_t)fd >= l->nw || !(w = l->w[fd])) {
+		errno = EBADF;
+		return -1;
+	}
+	quiet = quiet != 0;
+	if (w->always || w->quiet == quiet)
+		return 0;
+	if (quiet && epoll_ctl(l->ep, EPOLL_CTL_DEL, fd, NULL) < 0)
+		return -1;
+	e.events = to_epoll(w->events);
+	if (!quiet && epoll_ctl(l->ep, EPOLL_CTL_ADD, fd, &e) < 0)
+		return -1;
+	w->quiet = quiet;
+	return 0;
 }
 
 static void acceptor_drop(struct loop *l, struct acceptor *a);
@@ -226,7 +248,7 @@ int loop_unwatch(struct loop *l, int fd)
 		l->wake_paused = 1;
 	if (w->always)
 		l->nalways--;
-	else if (epoll_ctl(l->ep, EPOLL_CTL_DEL, fd, NULL) < 0 && errno != EBADF)
+	else if (!w->quiet && epoll_ctl(l->ep, EPOLL_CTL_DEL, fd, NULL) < 0 && errno != EBADF)
 		return -1;
 	free(w);
 	l->w[fd] = NULL;

@@ -33,6 +33,12 @@ int loop_watch(struct loop *l, int fd, unsigned events, loop_fd_fn fn,
 	       void *arg);
 /* Changes only the events of a watched fd. */
 int loop_events(struct loop *l, int fd, unsigned events);
+/* Takes fd out of the kernel's wait queue (1) while its owner reads it
+ * without being told, or puts it back (0). A socket in epoll's wait queue
+ * costs a wakeup per packet in and per packet sent, even when nobody
+ * waits; a flood answered before the next probe needs none. Nothing is
+ * reported for a quiet fd. Returns 0 or -1 with errno. */
+int loop_quiet(struct loop *l, int fd, int quiet);
 /* Stops watching fd (before closing it). A listener paused for want of
  * descriptors retries at once: the fd is about to be closed. */
 int loop_unwatch(struct loop *l, int fd);

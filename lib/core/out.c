@@ -342,7 +342,17 @@ static void end_list(struct out *o)
 	}
 }
 
-/* The record becomes a buffered table row; columns widen to fit. */
+/* Table cells that own no storage. */
+static char empty_cell[] = "", null_cell[] = "-";
+
+static void free_table_cell(char *s)
+{
+	if (s != empty_cell && s != null_cell)
+		free(s);
+}
+
+/* The record becomes a buffered table row (its cells' text moves there);
+ * columns widen to fit. */
 static void end_table(struct out *o)
 {
 	size_t i;
@@ -350,15 +360,17 @@ static void end_table(struct out *o)
 	o->rows = xgrow(o->rows, &o->caprows, (o->nrows + 1) * o->ncols,
 			sizeof *o->rows);
 	for (i = 0; i < o->ncols; i++) {
-		const struct cell *c = &o->cell[i];
+		struct cell *c = &o->cell[i];
 		char *s;
 		int w;
-		if (!visible(o, i) || c->kind == CELL_UNSET)
-			s = xstrdup("");
-		else if (c->kind == CELL_NULL)
-			s = xstrdup("-");
-		else
-			s = xstrdup(c->s);
+		if (!visible(o, i) || c->kind == CELL_UNSET) {
+			s = empty_cell;
+		} else if (c->kind == CELL_NULL) {
+			s = null_cell;
+		} else {
+			s = c->s;
+			c->s = NULL;
+		}
 		w = (int)strlen(s);
 		if (w > o->width[i])
 			o->width[i] = w;
@@ -404,16 +416,27 @@ static size_t last_visible(const struct out *o)
 	return last;
 }
 
+static void put_spaces(FILE *fp, int n)
+{
+	static const char spaces[] = "                                ";
+	int k;
+
+	for (; n > 0; n -= k) {
+		k = n < (int)sizeof spaces - 1 ? n : (int)sizeof spaces - 1;
+		fwrite(spaces, 1, (size_t)k, fp);
+	}
+}
+
 static void put_cell(struct out *o, size_t i, const char *s, int pad)
 {
-	int w = o->width[i];
+	size_t n = strlen(s);
+	int gap = o->width[i] - (int)n;
 
 	if (o->cols[i].flags & OUT_RIGHT)
-		fprintf(o->fp, "%*s", w, s);
-	else if (pad)
-		fprintf(o->fp, "%-*s", w, s);
-	else
-		fputs(s, o->fp);
+		put_spaces(o->fp, gap);
+	fwrite(s, 1, n, o->fp);
+	if (pad && !(o->cols[i].flags & OUT_RIGHT))
+		put_spaces(o->fp, gap);
 }
 
 static void put_table_line(struct out *o, char **cells, int is_header)
@@ -444,7 +467,7 @@ int out_flush(struct out *o)
 		for (r = 0; r < o->nrows; r++) {
 			put_table_line(o, o->rows + r * o->ncols, 0);
 			for (i = 0; i < o->ncols; i++)
-				free(o->rows[r * o->ncols + i]);
+				free_table_cell(o->rows[r * o->ncols + i]);
 		}
 		o->nrows = 0;
 	}

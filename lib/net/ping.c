@@ -153,6 +153,7 @@ struct ping_session {
 	struct timespec start;
 	size_t ncomplete;
 	int timer, stopped;
+	int quiet_fd, kick;        /* a flood's socket out of epoll; its timer */
 	struct ping_packet *pkt;
 	uint8_t *txbuf;
 	ping_send_fn send;
@@ -167,7 +168,7 @@ struct ping_session *ping_new(const struct ping_opts *o, ping_event_fn fn, void 
 	s->o = *o;
 	s->fn = fn;
 	s->arg = arg;
-	s->ps[0].fd = s->ps[1].fd = -1;
+	s->ps[0].fd = s->ps[1].fd = s->quiet_fd = -1;
 	s->ps[0].family = 4;
 	s->ps[1].family = 6;
 	return s;
@@ -187,6 +188,8 @@ void ping_free(struct ping_session *s)
 		}
 	if (s->loop && s->timer)
 		loop_timer_cancel(s->loop, s->timer);
+	if (s->loop && s->kick)
+		loop_timer_cancel(s->loop, s->kick);
 	for (i = 0; i < s->nt; i++) {
 		ping_stats_free(&s->t[i].st);
 		free(s->t[i].name);
@@ -695,6 +698,28 @@ static void after_replies(struct ping_session *s, long long before)
 	}
 }
 
+static void on_readable(struct loop *l, int fd, unsigned events, void *arg);
+
+static void flood_go_on(struct loop *l, void *arg)
+{
+	struct ping_session *s = arg;
+
+	s->kick = 0;
+	on_readable(l, s->quiet_fd, LOOP_IN, s);
+}
+
+/* A flood answered before its next probe is sent (loopback, a fast LAN)
+ * reads its replies unasked: the socket leaves epoll's wait queue, whose
+ * wakeups on every packet in and out would cost more than the reads. A
+ * read that finds nothing puts it back; a long run of answered probes
+ * goes on after a zero timer, so signals and timers get their turn. */
+static void flood_quiet(struct ping_session *s, int fd, int quiet)
+{
+	if ((s->quiet_fd >= 0) == quiet || loop_quiet(s->loop, fd, quiet) < 0)
+		return;
+	s->quiet_fd = quiet ? fd : -1;
+}
+
 static void on_readable(struct loop *l, int fd, unsigned events, void *arg)
 {
 	struct ping_session *s = arg;
@@ -716,11 +741,17 @@ static void on_readable(struct loop *l, int fd, unsigned events, void *arg)
 			handle_packet(s, ps, &s->pkt[i]);
 		if (r > 0)
 			after_replies(s, before);
+		if (s->o.flood && rounds > 0) /* a read just after a probe */
+			flood_quiet(s, fd, r > 0);
 		/* A full batch may leave more; a flood's new probe on a fast
 		 * path may already have its reply: else the loop tells us. */
 		if (r < batch && !(r > 0 && s->o.flood && s->n > sent))
 			break;
 	}
+	if (s->quiet_fd >= 0 && !s->stopped && rounds == 64)
+		s->kick = loop_timer_us(s->loop, 0, flood_go_on, s);
+	else if (s->quiet_fd >= 0)
+		flood_quiet(s, fd, 0);
 }
 
 int ping_start(struct ping_session *s, struct loop *l)

@@ -74,7 +74,10 @@ static void common_options(struct pingsock *ps)
 	 * them as packets too), local errors such as "message too long"
 	 * with the path MTU for both. */
 	if (ps->family == 4) {
-		setsockopt(ps->fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof on);
+		/* a raw socket's replies carry their IP header, TTL and all:
+		 * no control message per packet for it */
+		if (!ps->raw)
+			setsockopt(ps->fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof on);
 		setsockopt(ps->fd, IPPROTO_IP, IP_RECVERR, &on, sizeof on);
 	} else {
 		setsockopt(ps->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on);

@@ -323,12 +323,46 @@ const char *scan_state_name(enum scan_state s)
 	return "?";
 }
 
+/* ---- round-trip estimate --------------------------------------------------------- */
+
+/* RFC 6298: the first sample R gives srtt R and rttvar R/2; each next one
+ * moves rttvar a quarter and srtt an eighth of the way. */
+void scan_rtt_sample(struct scan_rtt *r, long long us)
+{
+	long long diff;
+
+	if (us < 0)
+		us = 0;
+	if (r->samples++ == 0) {
+		r->srtt_us = us;
+		r->rttvar_us = us / 2;
+		return;
+	}
+	diff = r->srtt_us > us ? r->srtt_us - us : us - r->srtt_us;
+	r->rttvar_us += (diff - r->rttvar_us) / 4;
+	r->srtt_us += (us - r->srtt_us) / 8;
+}
+
+long long scan_rtt_timeout(const struct scan_rtt *r, long long floor_us,
+			   long long cap_us)
+{
+	long long t;
+
+	if (r->samples == 0)
+		return cap_us;
+	t = r->srtt_us + 4 * r->rttvar_us;
+	if (t < floor_us)
+		t = floor_us;
+	return t > cap_us ? cap_us : t;
+}
+
 /* ---- the engine ------------------------------------------------------------------ */
 
 /* One probe. Probes live in a ring indexed by launch sequence, so results
  * leave in launch order and, every probe having the same timeout, the
  * oldest one in flight is always the next to expire: one timer serves
- * them all. */
+ * them all. The same order makes the oldest unparked probe the next to
+ * park (see park_overdue). */
 struct slot {
 	struct scan *s;
 	long long start_us, deadline_us;
@@ -338,10 +372,25 @@ struct slot {
 	int err;
 	uint32_t target;
 	uint16_t port;
-	uint8_t done, state, watched;
+	uint16_t lport;        /* the local port fd is bound to, 0: none */
+	uint8_t done, state, watched, parked;
 };
 
 #define SPARE_MAX 64
+/* A probe is parked no sooner than this after its SYN, whatever the
+ * round trip: below it, our own loop's latency would count as the
+ * network's. */
+#define PARK_FLOOR_US 2000
+/* Binding local ports stops after this many ports in use in a row. */
+#define BIND_TRIES 16
+/* Sockets are bound to their source address too when at least this many
+ * ports are scanned per address (the look-up costs two system calls). */
+#define SOURCE_MIN_PORTS 16
+
+struct spare {
+	int fd;
+	uint16_t lport;
+};
 
 struct scan {
 	struct loop *l;
@@ -350,11 +399,19 @@ struct scan {
 	struct slot *w;
 	uint64_t mask;         /* ring size - 1 */
 	uint64_t head, next;   /* results not yet reported: [head, next) */
-	int inflight, timer;
+	int inflight;          /* probes in the window (at most parallel) */
+	int parked;            /* probes waiting outside it (at most park_max) */
+	int timer, park_timer;
+	uint64_t pk;           /* probes below pk are parked or done */
+	struct scan_rtt rtt;   /* from the RSTs and SYN-ACKs seen */
 	size_t ti, pi;         /* the next probe: target, address, port */
 	uint64_t ai;
 	int more, starved, finished, fatal;
-	int spare[2][SPARE_MAX];   /* refused TCP sockets to use again */
+	int next_lport;        /* the local port to try binding next, 0: none */
+	int route_fd[2];       /* UDP sockets that find source addresses */
+	struct sockaddr_storage dst[2]; /* the last target address looked up */
+	struct sockaddr_storage src[2]; /* its source (family 0: unknown) */
+	struct spare spare[2][SPARE_MAX]; /* refused TCP sockets to use again */
 	int nspare[2];             /* IPv4, IPv6 */
 };
 
@@ -407,36 +464,91 @@ static enum scan_state state_of(const struct scan *s, int err)
 	return SCAN_FILTERED;
 }
 
-/* Keeps a refused TCP socket for the next probe, closes any other. */
-static void release_socket(struct scan *s, int fd, int v6, int err)
+static socklen_t sockaddr_len(int family)
 {
-	if (s->o->udp || err != ECONNREFUSED) {
-		close(fd);
-		return;
-	}
-	if (s->nspare[v6] < SPARE_MAX)
-		s->spare[v6][s->nspare[v6]++] = fd;
-	else
-		close(fd);
+	return family == AF_INET6 ? sizeof(struct sockaddr_in6)
+				  : sizeof(struct sockaddr_in);
 }
 
-/* Marks a probe answered (err 0 or why not) and frees its socket. */
+/* The same address (and IPv6 scope), whatever the ports. */
+static int same_address(const struct sockaddr_storage *a,
+			const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in6 *a6 = (const void *)a, *b6 = (const void *)b;
+	const struct sockaddr_in *a4 = (const void *)a, *b4 = (const void *)b;
+
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET)
+		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	return a->ss_family != AF_INET6 ||
+	       (!memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) &&
+		a6->sin6_scope_id == b6->sin6_scope_id);
+}
+
+static int port_of(const struct sockaddr_storage *a)
+{
+	if (a->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)a)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)a)->sin_port);
+}
+
+/* Keeps a refused TCP socket for the next probe, closes any other. */
+static void release_socket(struct scan *s, const struct slot *p, int err)
+{
+	int v6 = s->o->targets[p->target].first.version == 6;
+
+	if (s->o->udp || err != ECONNREFUSED || s->nspare[v6] >= SPARE_MAX) {
+		close(p->fd);
+		return;
+	}
+	s->spare[v6][s->nspare[v6]].fd = p->fd;
+	s->spare[v6][s->nspare[v6]++].lport = p->lport;
+}
+
+/* A TCP socket probing a local address on its own port connects to
+ * itself (simultaneous open). Nothing can listen there -- the port is
+ * ours -- so the port is closed, whatever connect() said. */
+static int connected_to_itself(int fd)
+{
+	struct sockaddr_storage me, peer;
+	socklen_t lme = sizeof me, lpeer = sizeof peer;
+
+	if (getsockname(fd, (struct sockaddr *)&me, &lme) < 0 ||
+	    getpeername(fd, (struct sockaddr *)&peer, &lpeer) < 0)
+		return 0;
+	return same_address(&me, &peer) && port_of(&me) == port_of(&peer);
+}
+
+/* Marks a probe answered (err 0 or why not) and frees its socket. An
+ * answer from the target (SYN-ACK or RST) is a round-trip sample. */
 static void finish(struct slot *p, int err)
 {
 	struct scan *s = p->s;
+	long long took = now_us() - p->start_us;
 
 	if (p->watched) {
 		loop_unwatch(s->l, p->fd);
 		p->watched = 0;
-		s->inflight--;
+		if (p->parked)
+			s->parked--;
+		else
+			s->inflight--;
 		s->starved = 0;
 	}
+	if (!s->o->udp && err == 0 && connected_to_itself(p->fd)) {
+		close(p->fd);
+		p->fd = -1;
+		err = ECONNREFUSED;
+	}
 	if (p->fd >= 0)
-		release_socket(s, p->fd, s->o->targets[p->target].first.version == 6, err);
+		release_socket(s, p, err);
+	if (!s->o->udp && (err == 0 || err == ECONNREFUSED))
+		scan_rtt_sample(&s->rtt, took);
 	p->fd = -1;
 	p->err = err;
 	p->state = (uint8_t)state_of(s, err);
-	p->rtt_ms = err == ETIMEDOUT ? -1 : (double)(now_us() - p->start_us) / 1000;
+	p->rtt_ms = err == ETIMEDOUT ? -1 : (double)took / 1000;
 	p->done = 1;
 }
 
@@ -477,16 +589,103 @@ static int pending_error(int fd)
 	return err;
 }
 
-/* A TCP socket whose connect was refused can connect again (Linux), which
- * spares a socket() and a close() per closed port. */
-static int new_socket(struct scan *s, int family)
+static void close_spares(struct scan *s, int v6)
 {
-	int *n = &s->nspare[family == AF_INET6];
+	while (s->nspare[v6] > 0)
+		close(s->spare[v6][--s->nspare[v6]].fd);
+}
 
-	if (!s->o->udp && *n > 0)
-		return s->spare[family == AF_INET6][--*n];
-	return socket(family, (s->o->udp ? SOCK_DGRAM : SOCK_STREAM) |
-		      SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+/* Keeps src[] the address the kernel sends from towards dst's address,
+ * found once per target address by connecting a UDP socket there. Spare
+ * sockets are bound to the old source: a new one closes them. Unknown
+ * (family 0: sockets bound to any address) when the look-up fails or
+ * too few ports per address make it not worth its system calls. */
+static void find_source(struct scan *s, const struct sockaddr_storage *dst)
+{
+	int v6 = dst->ss_family == AF_INET6, *fd = &s->route_fd[v6];
+	struct sockaddr_storage src;
+	socklen_t len = sizeof src;
+
+	if (s->o->udp || s->o->ports->n < SOURCE_MIN_PORTS ||
+	    same_address(dst, &s->dst[v6]))
+		return;
+	s->dst[v6] = *dst;
+	memset(&src, 0, sizeof src);
+	if (*fd < 0)
+		*fd = socket(dst->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (*fd < 0 || connect(*fd, (const struct sockaddr *)dst,
+			       sockaddr_len(dst->ss_family)) < 0 ||
+	    getsockname(*fd, (struct sockaddr *)&src, &len) < 0 ||
+	    src.ss_family != dst->ss_family)
+		memset(&src, 0, sizeof src);
+	if (!same_address(&src, &s->src[v6])) {
+		close_spares(s, v6);
+		s->src[v6] = src;
+	}
+}
+
+/* Binds a new TCP socket to its source address (when known) and a local
+ * port of its own, taken in turn from the ephemeral range: a socket bound
+ * so keeps both when a connect is refused, and the kernel neither
+ * searches for a free port nor rehashes the socket at each connect and
+ * each RST. Ports in use are skipped; after BIND_TRIES of them in a row,
+ * connect() picks ports as it would. */
+static int take_lport(struct scan *s)
+{
+	int port = s->next_lport;
+
+	s->next_lport = port >= s->o->lport_hi ? s->o->lport_lo : port + 1;
+	return port;
+}
+
+static uint16_t bind_local_port(struct scan *s, int fd, int family, int avoid)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_len(family);
+	int i, port;
+
+	ss = s->src[family == AF_INET6];
+	if (ss.ss_family != family) {
+		memset(&ss, 0, sizeof ss);
+		ss.ss_family = (sa_family_t)family;
+	}
+	for (i = 0; i < BIND_TRIES && s->next_lport; i++) {
+		port = take_lport(s);
+		if (port == avoid)
+			port = take_lport(s);
+		if (family == AF_INET6)
+			((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
+		else
+			((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
+		if (bind(fd, (struct sockaddr *)&ss, len) == 0)
+			return (uint16_t)port;
+		if (errno != EADDRINUSE)
+			break;
+	}
+	s->next_lport = 0;
+	return 0;
+}
+
+/* A TCP socket whose connect was refused can connect again (Linux), which
+ * spares a socket() and a close() per closed port. A socket is never
+ * bound to the port it probes (see connected_to_itself). */
+static int new_socket(struct scan *s, struct slot *p,
+		      const struct sockaddr_storage *dst)
+{
+	int family = dst->ss_family, v6 = family == AF_INET6;
+	int *n = &s->nspare[v6], fd;
+
+	p->lport = 0;
+	find_source(s, dst);
+	if (!s->o->udp && *n > 0 && s->spare[v6][*n - 1].lport != p->port) {
+		p->lport = s->spare[v6][--*n].lport;
+		return s->spare[v6][*n].fd;
+	}
+	fd = socket(family, (s->o->udp ? SOCK_DGRAM : SOCK_STREAM) |
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && !s->o->udp)
+		p->lport = bind_local_port(s, fd, family, p->port);
+	return fd;
 }
 
 /* TCP: 0 connected, EALREADY still connecting, else why not. A local
@@ -530,7 +729,7 @@ static int start_probe(struct scan *s, struct slot *p)
 	socklen_t len = make_sockaddr(t, p->off, p->port, &ss);
 	int e;
 
-	p->fd = new_socket(s, ss.ss_family);
+	p->fd = new_socket(s, p, &ss);
 	if (p->fd < 0)
 		return -1;
 	p->start_us = now_us();
@@ -583,7 +782,7 @@ static void fill(struct scan *s)
 		p->off = s->ai;
 		p->port = s->o->ports->v[s->pi];
 		if (start_probe(s, p) < 0) {
-			if (retryable(errno) && s->inflight > 0) {
+			if (retryable(errno) && s->inflight + s->parked > 0) {
 				s->starved = 1; /* until a probe finishes */
 				return;
 			}
@@ -593,6 +792,77 @@ static void fill(struct scan *s)
 		}
 		s->next++;
 		next_cursor(s);
+	}
+}
+
+/* TCP: a connect unanswered well past the round trip measured so far
+ * (srtt + 4 rttvar, as TCP's retransmission timeout) is most likely
+ * dropped. It leaves the window -- parked -- so that it no longer holds
+ * back the next probes, and still waits for its own deadline: an answer
+ * that comes late counts as any other. At most park_max are parked (each
+ * holds a descriptor); with no sample yet, nothing is. Probes are parked
+ * in launch order, the oldest first. */
+static long long park_after_us(const struct scan *s)
+{
+	if (s->o->udp || s->o->park_max <= 0 || s->rtt.samples == 0)
+		return -1;
+	return scan_rtt_timeout(&s->rtt, PARK_FLOOR_US,
+				(long long)s->o->timeout_ms * 1000);
+}
+
+/* Moves pk to the oldest probe still in the window (or to next). */
+static void skip_settled(struct scan *s)
+{
+	if (s->pk < s->head)
+		s->pk = s->head;
+	while (s->pk < s->next && (s->w[s->pk & s->mask].done ||
+				   s->w[s->pk & s->mask].parked))
+		s->pk++;
+}
+
+static void park_overdue(struct scan *s)
+{
+	long long after = park_after_us(s), now;
+
+	if (after < 0)
+		return;
+	now = now_us();
+	for (skip_settled(s); s->pk < s->next; skip_settled(s)) {
+		struct slot *p = &s->w[s->pk & s->mask];
+		if (p->start_us + after > now || s->parked >= s->o->park_max)
+			return;
+		p->parked = 1;
+		s->parked++;
+		s->inflight--;
+	}
+}
+
+static void on_park_time(struct loop *l, void *arg)
+{
+	struct scan *s = arg;
+
+	(void)l;
+	s->park_timer = 0;
+	advance(s);
+}
+
+/* Wakes when the oldest probe in the window is due to park. */
+static void arm_park_timer(struct scan *s)
+{
+	long long after = park_after_us(s), us;
+	const struct slot *p;
+
+	if (s->park_timer || after < 0 || s->parked >= s->o->park_max)
+		return;
+	skip_settled(s);
+	if (s->pk >= s->next)
+		return;
+	p = &s->w[s->pk & s->mask];
+	us = p->start_us + after - now_us();
+	s->park_timer = loop_timer_us(s->l, us < 0 ? 0 : us, on_park_time, s);
+	if (s->park_timer < 0) {
+		s->park_timer = 0;
+		s->fatal = errno ? errno : ENOMEM;
 	}
 }
 
@@ -647,13 +917,13 @@ static void on_deadline(struct loop *l, void *arg)
 static void arm_timer(struct scan *s)
 {
 	const struct slot *p;
-	long long ms;
+	long long us;
 
 	if (s->timer || s->head == s->next)
 		return;
 	p = &s->w[s->head & s->mask]; /* in flight: emit() stopped there */
-	ms = (p->deadline_us - now_us() + 999) / 1000;
-	s->timer = loop_timer(s->l, ms < 0 ? 0 : ms, on_deadline, s);
+	us = p->deadline_us - now_us();
+	s->timer = loop_timer_us(s->l, us < 0 ? 0 : us, on_deadline, s);
 	if (s->timer < 0) {
 		s->timer = 0;
 		s->fatal = errno ? errno : ENOMEM;
@@ -663,10 +933,13 @@ static void arm_timer(struct scan *s)
 static void advance(struct scan *s)
 {
 	emit(s);
+	park_overdue(s);
 	fill(s);
 	emit(s);
 	if (!s->fatal)
 		arm_timer(s);
+	if (!s->fatal)
+		arm_park_timer(s);
 	if (s->fatal || (!s->more && s->head == s->next)) {
 		s->finished = !s->fatal;
 		loop_stop(s->l);
@@ -695,12 +968,16 @@ static void abandon(struct scan *s)
 		p->fd = -1;
 		p->watched = 0;
 	}
-	while (s->nspare[0] > 0)
-		close(s->spare[0][--s->nspare[0]]);
-	while (s->nspare[1] > 0)
-		close(s->spare[1][--s->nspare[1]]);
+	close_spares(s, 0);
+	close_spares(s, 1);
+	if (s->route_fd[0] >= 0)
+		close(s->route_fd[0]);
+	if (s->route_fd[1] >= 0)
+		close(s->route_fd[1]);
 	if (s->timer)
 		loop_timer_cancel(s->l, s->timer);
+	if (s->park_timer)
+		loop_timer_cancel(s->l, s->park_timer);
 }
 
 int scan_run(struct loop *l, const struct scan_opts *o, struct scan_totals *t)
@@ -719,6 +996,11 @@ int scan_run(struct loop *l, const struct scan_opts *o, struct scan_totals *t)
 	s.o = o;
 	s.t = t;
 	s.mask = ring_size(o->parallel) - 1;
+	s.route_fd[0] = s.route_fd[1] = -1;
+	if (!o->udp && o->lport_lo > 0 && o->lport_hi >= o->lport_lo)
+		s.next_lport = o->lport_lo +
+			       (int)((unsigned long long)now_us() %
+				     (unsigned)(o->lport_hi - o->lport_lo + 1));
 	s.w = xcalloc(s.mask + 1, sizeof *s.w);
 	s.ti = 0;
 	while (s.ti < o->ntargets && o->targets[s.ti].count == 0)

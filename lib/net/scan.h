@@ -97,6 +97,13 @@ struct scan_opts {
 	int udp;
 	int parallel;          /* probes in flight at most (>= 1) */
 	int timeout_ms;        /* per probe */
+	/* TCP: probes unanswered well past the measured round trip stop
+	 * counting against parallel ("parked") while they wait out their
+	 * timeout; at most park_max of them (0: none parked). */
+	int park_max;
+	/* TCP: the local ports to bind sockets to in turn (the ephemeral
+	 * range); 0: connect() picks one each time. */
+	int lport_lo, lport_hi;
 	const struct scan_target *targets;
 	size_t ntargets;
 	const struct scan_ports *ports;
@@ -109,6 +116,16 @@ struct scan_totals {
 	unsigned long long hosts;
 	int interrupted;       /* the loop was stopped from outside */
 };
+
+/* The round trip of the answers seen (RFC 6298 srtt and rttvar). */
+struct scan_rtt {
+	long long srtt_us, rttvar_us;
+	int samples;
+};
+void scan_rtt_sample(struct scan_rtt *r, long long us);
+/* srtt + 4 rttvar within [floor_us, cap_us]; cap_us without a sample. */
+long long scan_rtt_timeout(const struct scan_rtt *r, long long floor_us,
+			   long long cap_us);
 
 /* Runs the scan on l until every probe is answered or timed out, or until
  * someone calls loop_stop(l) (interrupted). Returns 0, or -1 with errno

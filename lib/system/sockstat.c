@@ -1,11 +1,51 @@
 #include <string.h>
 
+#include "system/sockdiag.h"
 #include "system/sockfmt.h"
 #include "system/sockstat.h"
 
 void sockstat_add(struct sock_counts *c, const struct sock_rec *r)
 {
 	c->n[r->proto % SP_COUNT][r->family == 6][r->state <= TS_MAX ? r->state : 0]++;
+}
+
+struct counting {
+	const struct sock_filter *f;
+	struct sock_counts *c;
+};
+
+static int count_one(const struct sock_rec *r, void *arg)
+{
+	struct counting *k = arg;
+
+	if (sockfilter_match(k->f, r))
+		sockstat_add(k->c, r);
+	return 0;
+}
+
+/* TCP from sock_diag when reading the live system: binary records with
+ * no text to format or parse, several times cheaper than /proc/net/tcp
+ * with tens of thousands of sockets. Returns the protocols left for proc. */
+static unsigned count_tcp_by_diag(const char *proc, unsigned protos, int family,
+				  struct counting *k)
+{
+	if (strcmp(proc, "/proc") != 0 || !(protos & 1u << SP_TCP))
+		return protos;
+	if (sockdiag_scan_tcp(family, k->f->states, k->f, count_one, k) < 0) {
+		memset(k->c, 0, sizeof *k->c); /* counted again from proc */
+		return protos;
+	}
+	return protos & ~(1u << SP_TCP);
+}
+
+int sockstat_count(const char *proc, unsigned protos, int family,
+		   const struct sock_filter *f, struct sock_counts *c)
+{
+	struct counting k = { f, c };
+
+	memset(c, 0, sizeof *c);
+	protos = count_tcp_by_diag(proc, protos, family, &k);
+	return procnet_scan(proc, protos, family, count_one, &k, NULL);
 }
 
 unsigned long sockstat_total(const struct sock_counts *c, int proto, int family)

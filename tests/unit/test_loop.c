@@ -449,6 +449,45 @@ static void test_signal(void)
 	CHECK(!sigismember(&now, SIGUSR1));
 }
 
+static int quiet_reads;
+static void on_quiet_readable(struct loop *l, int fd, unsigned ev, void *arg)
+{
+	char c;
+
+	(void)ev;
+	(void)arg;
+	if (read(fd, &c, 1) == 1)
+		quiet_reads++;
+	loop_stop(l);
+}
+
+/* A quiet fd is not reported however long it is readable; put back, it
+ * is reported at once. */
+static void test_quiet(void)
+{
+	struct loop *l = loop_new();
+	int sv[2];
+
+	CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0);
+	CHECK_INT(loop_watch(l, sv[0], LOOP_IN, on_quiet_readable, NULL), 0);
+	CHECK_INT(loop_quiet(l, sv[0], 1), 0);
+	CHECK_INT(loop_quiet(l, sv[0], 1), 0);
+	CHECK(write(sv[1], "x", 1) == 1);
+	loop_timer(l, 50, stop_loop, NULL);
+	loop_run(l);
+	CHECK_INT(quiet_reads, 0);
+	CHECK_INT(loop_events(l, sv[0], LOOP_IN), 0); /* no epoll call while quiet */
+	CHECK_INT(loop_quiet(l, sv[0], 0), 0);
+	loop_timer(l, 5000, stop_loop, NULL);
+	loop_run(l);
+	CHECK_INT(quiet_reads, 1);
+	CHECK_INT(loop_quiet(l, sv[0], 1), 0);
+	CHECK_INT(loop_unwatch(l, sv[0]), 0);
+	close(sv[0]);
+	close(sv[1]);
+	loop_free(l);
+}
+
 int main(void)
 {
 	test_lbuf();
@@ -457,6 +496,7 @@ int main(void)
 	test_pump_pipe();
 	test_sock();
 	test_batch();
+	test_quiet();
 	test_accept_pause();
 	test_socket_error();
 	test_signal();

@@ -185,12 +185,49 @@ static void test_names(void)
 	CHECK(strstr(scan_strerror(SCAN_TOO_WIDE), "--force") != NULL);
 }
 
+/* The round-trip estimate that decides when a probe is parked. */
+static void test_rtt(void)
+{
+	struct scan_rtt r;
+	int i;
+
+	memset(&r, 0, sizeof r);
+	/* No sample: the cap (the probe's own timeout), never earlier. */
+	CHECK_INT((int)scan_rtt_timeout(&r, 2000, 1000000), 1000000);
+	/* First sample R: srtt R, rttvar R/2, so R + 2R. */
+	scan_rtt_sample(&r, 40000);
+	CHECK_INT((int)r.srtt_us, 40000);
+	CHECK_INT((int)r.rttvar_us, 20000);
+	CHECK_INT((int)scan_rtt_timeout(&r, 2000, 1000000), 120000);
+	/* A steady round trip: rttvar shrinks, srtt stays. */
+	for (i = 0; i < 100; i++)
+		scan_rtt_sample(&r, 40000);
+	CHECK_INT((int)r.srtt_us, 40000);
+	CHECK(r.rttvar_us < 100);
+	CHECK(scan_rtt_timeout(&r, 2000, 1000000) < 40500);
+	/* One slow answer moves srtt an eighth and rttvar a quarter. */
+	scan_rtt_sample(&r, 120000);
+	CHECK_INT((int)r.srtt_us, 50000);
+	CHECK(r.rttvar_us >= 20000 && r.rttvar_us <= 20100);
+	/* The floor (local answers in microseconds) and the cap. */
+	memset(&r, 0, sizeof r);
+	scan_rtt_sample(&r, 5);
+	CHECK_INT((int)scan_rtt_timeout(&r, 2000, 1000000), 2000);
+	scan_rtt_sample(&r, 5000000);
+	CHECK_INT((int)scan_rtt_timeout(&r, 2000, 1000000), 1000000);
+	/* A clock step backwards counts as no time at all. */
+	memset(&r, 0, sizeof r);
+	scan_rtt_sample(&r, -7);
+	CHECK_INT((int)r.srtt_us, 0);
+}
+
 int main(void)
 {
 	svc_parse(&db, services, sizeof services - 1);
 	test_ports();
 	test_targets();
 	test_names();
+	test_rtt();
 	svc_free(&db);
 	return unit_report();
 }
