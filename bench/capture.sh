@@ -8,8 +8,12 @@
 #   nettool, a 10-term filter       tcpdump, the same filter
 # nettool's ring is 32 MiB, tcpdump's default 2 MiB: the -B 32768 row
 # compares equal buffers (the default is a better default, not a faster
-# path). For each: packets captured, kernel drops, CPU time (user+sys
-# from wait4); then the nettool/tcpdump ratios.
+# path). The -C rings are written under $TMPDIR (python's tempfile: /tmp
+# by default), whatever file system that is: the first line says which,
+# since the kernel's cost of writing them (and of online discard when a
+# ring file is rewritten) depends on it. For each: packets captured,
+# kernel drops, CPU time (user+sys from wait4); then the nettool/tcpdump
+# ratios.
 set -euo pipefail
 NETTOOL=${NETTOOL:-./nettool}
 SECS=${SECS:-10}
@@ -55,6 +59,9 @@ client = subprocess.run(["iperf3", "-c", "127.0.0.1", "-p", str(port), "-t", str
 rate = [l for l in client.stdout.splitlines() if "sender" in l]
 m = re.search(r"([\d.]+ [KMG]?bits/sec)", rate[0]) if rate else None
 print("iperf3 over lo for %d s: %s" % (secs, m.group(1) if m else "?"))
+mnt = subprocess.run(["stat", "-c", "%m", tmp], stdout=subprocess.PIPE, text=True).stdout.strip()
+fs = [l.split()[2] + ", " + l.split()[3] for l in open("/proc/mounts") if l.split()[1] == mnt]
+print("-C files in %s (%s)" % (tmp, fs[-1] if fs else "?"))
 time.sleep(1)
 results = {}
 for label, p, err in procs:

@@ -269,7 +269,7 @@ static int run_file(struct capture *cp, struct bpf_prog *prog)
 	char q[256];
 	FILE *fp = strcmp(o->rfile, "-") == 0 ? stdin : fopen(o->rfile, "rb");
 	struct pcap_reader r;
-	struct feed f = { cp->loop, session_packet, session_flush, &cp->ses, NULL, &r, prog,
+	struct feed f = { cp->loop, session_packet, session_flush, NULL, &cp->ses, NULL, &r, prog,
 			  PCAP_OK, 0 };
 	enum pcap_err e;
 	if (!fp)
@@ -319,8 +319,8 @@ static int run_live(struct capture *cp, struct bpf_prog *prog)
 {
 	const struct capture_opts *o = cp->o;
 	struct capsock cs;
-	struct feed f = { cp->loop, session_packet, session_flush, &cp->ses, &cs, NULL, NULL,
-			  PCAP_OK, 0 };
+	struct feed f = { cp->loop, session_packet, session_flush, session_release, &cp->ses, &cs,
+			  NULL, NULL, PCAP_OK, 0 };
 	int cooked, link = capsock_link_of(o->ifname, &cooked);
 	compile_or_die(o->filter, link, cooked ? BPF_TARGET_KERNEL_COOKED : BPF_TARGET_KERNEL, prog);
 	if (capsock_open(&cs, &o->sock, prog) < 0)

@@ -1,13 +1,16 @@
 /* nettool scan: which ports answer (nc -z, nmap -sT / -sU). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "core/alloc.h"
+#include "core/io.h"
 #include "core/loop.h"
 #include "core/out.h"
 #include "names/services.h"
@@ -44,10 +47,13 @@ struct scan_cmd {
 	struct svc_db db;
 	const char **svc_name; /* by port, for the protocol scanned */
 	struct scan_ports ports;
+	struct scan_ports reserved; /* ip_local_reserved_ports */
 	struct scan_target *targets;
 	size_t ntargets;
 	struct out *out;
 	int tty, unflushed;
+	struct ip host;        /* the last address printed, as host_text */
+	char host_text[ADDR_STRLEN];
 };
 
 enum { C_HOST, C_PORT, C_PROTO, C_STATE, C_SERVICE, C_RTT, C_REASON, C_COUNT };
@@ -140,6 +146,31 @@ static void parse_target(struct scan_cmd *c, const char *arg,
 	nt_usage_error("'%s' %s", nt_quote(arg, q, sizeof q), scan_strerror(e.code));
 }
 
+/* The ports the kernel keeps out of the ephemeral range
+ * (ip_local_reserved_ports: "8080,9000-9100", or an empty line): sockets
+ * are not bound to them either. Returns -1 when they cannot be known. */
+static int load_reserved(struct scan_cmd *c)
+{
+	char path[4200], buf[8192];
+	struct scan_error e;
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/sys/net/ipv4/ip_local_reserved_ports",
+		 nt_proc_root());
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = io_read(fd, buf, sizeof buf - 1);
+		close(fd);
+	}
+	if (n < 0 || (size_t)n == sizeof buf - 1)
+		return -1;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (buf[0] == '\0')
+		return 0;
+	return scan_parse_ports(buf, NULL, SVC_TCP, &c->reserved, &e);
+}
+
 /* Probes parked past the round-trip estimate (see scan_opts) at most. */
 #define PARK_CAP 16384
 
@@ -160,8 +191,9 @@ static void fit_parallel(struct scan_cmd *c)
 	c->park_max = room < 0 ? 0 : room > PARK_CAP ? PARK_CAP : (int)room;
 	snprintf(path, sizeof path, "%s/sys/net/ipv4/ip_local_port_range",
 		 nt_proc_root());
-	if (svc_ephemeral_range(path, &c->lport_lo, &c->lport_hi) < 0)
-		c->lport_lo = c->lport_hi = 0;
+	if (svc_ephemeral_range(path, &c->lport_lo, &c->lport_hi) < 0 ||
+	    load_reserved(c) < 0)
+		c->lport_lo = c->lport_hi = 0; /* connect() picks ports */
 }
 
 /* Each port's service name, looked up once (svc_by_port's first match)
@@ -180,24 +212,49 @@ static void name_ports(struct scan_cmd *c)
 	}
 }
 
+/* v's digits or, with ms, v microseconds as milliseconds ("0.005", just
+ * what printf's "%.3f" makes of v / 1000.0), at the end of buf: rows of
+ * -a -p - are many, and printf is most of their cost. */
+static const char *number_text(char buf[32], long long v, int ms)
+{
+	char *p = buf + 31;
+	int i = 0;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+		if (ms && ++i == 3)
+			*--p = '.';
+	} while (v > 0 || (ms && i < 4));
+	return p;
+}
+
 static void on_result(const struct scan_result *r, void *arg)
 {
 	struct scan_cmd *c = arg;
-	char addr[ADDR_STRLEN];
+	char num[32];
 
 	if (r->state != SCAN_OPEN && !c->all)
 		return;
-	out_str(c->out, addr_format(&r->addr, addr));
-	out_int(c->out, r->port);
+	if (memcmp(&r->addr, &c->host, sizeof c->host) != 0) {
+		c->host = r->addr; /* rows come address by address */
+		addr_format(&c->host, c->host_text);
+	}
+	out_str(c->out, c->host_text);
+	out_num(c->out, number_text(num, r->port, 0));
 	out_str(c->out, c->udp ? "udp" : "tcp");
 	out_str(c->out, scan_state_name(r->state));
 	out_str(c->out, c->svc_name[r->port]);
-	if (r->rtt_ms >= 0)
-		out_real(c->out, r->rtt_ms, 3);
+	if (r->rtt_us >= 0)
+		out_num(c->out, number_text(num, r->rtt_us, 1));
 	else
 		out_str(c->out, NULL);
-	out_str(c->out, r->err == 0 ? (c->udp ? "reply" : "connected")
-				    : r->err == ETIMEDOUT ? "no answer" : sock_strerror(r->err));
+	if (!c->json) /* the reason is for JSON only */
+		out_skip(c->out);
+	else
+		out_str(c->out, r->err == 0 ? (c->udp ? "reply" : "connected")
+				: r->err == ETIMEDOUT ? "no answer" : sock_strerror(r->err));
 	out_end(c->out);
 	/* A terminal sees each port at once; a pipe gets them in batches
 	 * (one write per row would cost more than the probe on -a -p -). */
@@ -230,6 +287,7 @@ static int run(struct scan_cmd *c)
 	struct scan_opts so = {
 		.udp = c->udp, .parallel = c->parallel, .timeout_ms = c->timeout_ms,
 		.park_max = c->park_max, .lport_lo = c->lport_lo, .lport_hi = c->lport_hi,
+		.lport_skip = &c->reserved,
 		.targets = c->targets, .ntargets = c->ntargets, .ports = &c->ports,
 		.on_result = on_result, .arg = c,
 	};
@@ -275,6 +333,7 @@ int cmd_scan(int argc, char **argv)
 		scan_target_free(&c.targets[i]);
 	free(c.targets);
 	scan_ports_free(&c.ports);
+	scan_ports_free(&c.reserved);
 	free(c.svc_name);
 	svc_free(&c.db);
 	return rc;

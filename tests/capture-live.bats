@@ -137,6 +137,51 @@ for i in range(int(sys.argv[1])):
 	[ "$(stat -c %s "$TMP/ring.pcap0")" -ge 900000 ] || [ "$(stat -c %s "$TMP/ring.pcap1")" -ge 900000 ]
 }
 
+# N numbered UDP datagrams of 1400 bytes out of va ("n=000042;" first).
+flood_numbered() {
+	ip -n "$NS" neigh replace 10.9.1.99 lladdr 02:00:00:00:00:99 dev va
+	nsenter --net="/run/netns/$NS" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(int(sys.argv[1])):
+    s.sendto(b"n=%06d;" % i + b"x" * 1391, ("10.9.1.99", 9))' "$1"
+}
+
+# The numbers of the datagrams in pcap file $1, one a line, as tcpdump reads them.
+numbers_in() {
+	tcpdump -nAr "$1" 2>/dev/null | grep -o 'n=[0-9]\{6\};' | sed 's/n=0*\([0-9]\)/\1/; s/;$//'
+}
+
+@test "capture -C 1 -W: read back by tcpdump, the files hold every packet once, in order" {
+	need_cmd tcpdump
+	make_veth_ns once
+	start_capture -i va -c 3000 -C 1 -W 9 -w "$TMP/all.pcap" udp port 9
+	flood_numbered 3000
+	wait_capture
+	[ "$CAP_STATUS" -eq 0 ]
+	grep -qx '0 packets dropped by kernel' "$TMP/err"
+	[ "$(ls "$TMP" | grep -c '^all\.pcap[0-9]$')" -eq 5 ]
+	for f in "$TMP"/all.pcap[0-4]; do
+		[ "$(stat -c %s "$f")" -le $((1000000 + 16 + 1442)) ]
+		numbers_in "$f"
+	done >"$TMP/got"
+	seq 0 2999 >"$TMP/want"
+	diff "$TMP/want" "$TMP/got"
+	# around a ring of three: the newest packets, each once, in order
+	start_capture -i va -c 3000 -C 1 -W 3 -w "$TMP/ring.pcap" udp port 9
+	flood_numbered 3000
+	wait_capture
+	[ "$CAP_STATUS" -eq 0 ]
+	for f in "$TMP"/ring.pcap[0-2]; do
+		numbers_in "$f" >"$f.n"
+		echo "$(head -1 "$f.n") $f.n"
+	done | sort -n | cut -d' ' -f2 | xargs cat >"$TMP/got"
+	first=$(head -1 "$TMP/got")
+	[ "$first" -gt 0 ]
+	seq "$first" 2999 >"$TMP/want"
+	diff "$TMP/want" "$TMP/got"
+}
+
 @test "capture -G 1: one file per second named by strftime" {
 	need_cmd tcpdump
 	make_veth_ns rotg

@@ -249,7 +249,7 @@ nmap_states() {
 	[[ "$output" == *10.77.0.1* ]]
 }
 
-@test "scan: every port of an empty namespace's loopback is closed (no socket counts its own SYN)" {
+@test "scan: every port of an empty namespace's loopback is closed (no socket counts its own SYN or datagram)" {
 	make_netns self; NSES+=("$NS"); NS=
 	# Sockets are bound to ports of the ephemeral range; one probing its
 	# own port would connect to itself (simultaneous open).
@@ -261,4 +261,30 @@ nmap_states() {
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
 	[[ "$stderr" == "65535 scanned on 1 host: 0 open, 65535 closed, 0 filtered in "* ]]
+	# UDP: a socket given the port it probes would read its own datagram.
+	run --separate-stderr ip netns exec "${NSES[-1]}" "$NETTOOL" scan -u -p - 127.0.0.1
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr" == "65535 scanned on 1 host: 0 open, 65535 closed, 0 filtered, 0 open|filtered in "* ]]
+}
+
+@test "scan: sockets take ports of the ephemeral range, never a reserved one" {
+	need_cmd python3 sysctl
+	make_netns lport; NSES+=("$NS"); N=$NS; NS=
+	# One usable port: every probe must come from 40009.
+	ip netns exec "$N" sysctl -qw net.ipv4.ip_local_port_range="40000 40009" ||
+		skip "cannot set the ephemeral range"
+	ip netns exec "$N" sysctl -qw net.ipv4.ip_local_reserved_ports=40000-40008 ||
+		skip "cannot reserve ports"
+	peers "$N" tcp 127.0.0.1 5555 5557
+	run --separate-stderr ip netns exec "$N" "$NETTOOL" scan -p 5540-5560 127.0.0.1
+	[ "$status" -eq 0 ]
+	[ "$(awk 'NR>1 {print $2}' <<<"$output")" = "$(printf '%s\n' 5555 5557)" ]
+	[[ "$stderr" == "21 scanned on 1 host: 2 open, 19 closed, 0 filtered in "* ]]
+	wait_file_has "$TMP/peers.4.tcp" " to 5555$"
+	wait_file_has "$TMP/peers.4.tcp" " to 5557$"
+	[ "$(awk '/^from / {print $3}' "$TMP/peers.4.tcp" | sort -u)" = 40009 ]
+	# Open ports were closed with a RST: no TIME_WAIT holds 40009 now.
+	run ip netns exec "$N" ss -Htan state time-wait
+	[ -z "$output" ]
 }

@@ -238,7 +238,7 @@ static void fill_packet(struct capsock *c, struct tpacket3_hdr *h, struct cap_pa
 		.sec = h->tp_sec, .nsec = (long)h->tp_nsec,
 		.data = (uint8_t *)h + h->tp_mac,
 		.caplen = h->tp_snaplen, .wirelen = h->tp_len,
-		.ifindex = sll->sll_ifindex, .pkttype = sll->sll_pkttype,
+		.ifindex = sll->sll_ifindex, .pkttype = sll->sll_pkttype, .held = 1,
 	};
 	if (h->tp_status & TP_STATUS_VLAN_VALID)
 		restore_vlan(c, h, p, &proto);
@@ -273,13 +273,15 @@ static struct tpacket_block_desc *ready_block(struct capsock *c)
 	return b;
 }
 
-int capsock_drain(struct capsock *c, capsock_fn fn, void *ctx)
+int capsock_drain(struct capsock *c, capsock_fn fn, capsock_release_fn release, void *ctx)
 {
 	int total = 0, stop = 0;
 	struct tpacket_block_desc *b;
 	/* Every ready block, so a busy link is served in one wakeup. */
 	for (unsigned k = 0; k < c->nblocks && !stop && (b = ready_block(c)); k++) {
 		total += walk_block(c, b, fn, ctx, &stop);
+		if (release && release(ctx))
+			stop = 1;
 		__atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 		c->next_block = (c->next_block + 1) % c->nblocks;
 	}

@@ -23,6 +23,7 @@ struct cap_packet {
 	size_t caplen, wirelen;
 	int ifindex;
 	int pkttype;          /* CAP_* */
+	int held;             /* data stays put until the drain's release call */
 };
 
 struct capsock_opts {
@@ -56,10 +57,14 @@ int capsock_open(struct capsock *c, const struct capsock_opts *o, const struct b
 
 /* Called per packet; a nonzero return stops the drain. */
 typedef int (*capsock_fn)(void *ctx, const struct cap_packet *p);
+/* Called before the packets handed over go back to the kernel (their
+ * data is reused then); a nonzero return stops the drain. */
+typedef int (*capsock_release_fn)(void *ctx);
 
-/* Hands every packet of the blocks the kernel has filled to fn. Returns
- * the number handed over, or -2 when fn asked to stop. Never waits. */
-int capsock_drain(struct capsock *c, capsock_fn fn, void *ctx);
+/* Hands every packet of the blocks the kernel has filled to fn, calling
+ * release (may be NULL) before each block goes back. Returns the number
+ * handed over, or -2 when fn or release asked to stop. Never waits. */
+int capsock_drain(struct capsock *c, capsock_fn fn, capsock_release_fn release, void *ctx);
 
 /* The socket's pending error (SO_ERROR, which reading clears): ENETDOWN
  * once the interface went down; 0 when none. */

@@ -12,7 +12,7 @@ static void on_ring(struct loop *l, int fd, unsigned events, void *arg)
 {
 	struct feed *f = arg;
 	(void)fd;
-	if (capsock_drain(f->cs, f->fn, f->ctx) == -2 ||
+	if (capsock_drain(f->cs, f->fn, f->release, f->ctx) == -2 ||
 	    (f->after_batch && f->after_batch(f->ctx))) {
 		loop_stop(l);
 		return;
@@ -45,7 +45,7 @@ static void file_turn(struct loop *l, void *arg)
 		if (f->prog && !bpf_run_wire(f->prog, rec.data, rec.caplen, rec.wirelen, NULL))
 			continue;
 		struct cap_packet cap = { rec.sec, rec.nsec, rec.data, rec.caplen, rec.wirelen, 0,
-					  CAP_HOST };
+					  CAP_HOST, 0 };
 		if (f->fn(f->ctx, &cap)) {
 			loop_stop(l);
 			return;

@@ -14,6 +14,7 @@ struct feed {
 	struct loop *loop;
 	capsock_fn fn;             /* per packet; nonzero stops the loop */
 	int (*after_batch)(void *ctx); /* may be NULL; nonzero stops */
+	capsock_release_fn release; /* live: before the ring reuses what fn saw; may be NULL */
 	void *ctx;
 	struct capsock *cs;        /* live */
 	struct pcap_reader *r;     /* or a file, */

@@ -2,6 +2,9 @@
  * order with the matching magic, as libpcap does. */
 #include "capture/pcap.h"
 
+#include "core/alloc.h"
+#include "core/io.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +18,13 @@ struct file_header {
 	uint32_t sigfigs, snaplen, linktype;
 };
 
-struct record_header {
+struct pcap_rec_header {
 	uint32_t sec, frac, caplen, wirelen;
 };
+
+enum { HELD_RECORDS = PCAP_IOV / 2 };
+
+static int put_copy(struct pcap_writer *w, const void *p, size_t n);
 
 int pcap_writer_open(struct pcap_writer *w, int fd, int link, int nsec, unsigned snaplen)
 {
@@ -25,11 +32,73 @@ int pcap_writer_open(struct pcap_writer *w, int fd, int link, int nsec, unsigned
 		snaplen = PCAP_SNAPLEN;
 	struct file_header h = { nsec ? MAGIC_NSEC : MAGIC_USEC, 2, 4, 0, 0, snaplen,
 				 (uint32_t)link };
+	memset(w, 0, sizeof *w);
+	w->fd = fd;
 	w->nsec = nsec;
 	w->snaplen = snaplen;
-	if (obuf_init(&w->out, fd, 1 << 20) < 0)
+	w->copy = xmalloc(PCAP_COPY_BYTES);
+	w->iov = xmalloc(PCAP_IOV * sizeof *w->iov);
+	w->hdr = xmalloc(HELD_RECORDS * sizeof *w->hdr);
+	return put_copy(w, &h, sizeof h);
+}
+
+size_t pcap_record_size(const struct pcap_writer *w, size_t caplen)
+{
+	return sizeof(struct pcap_rec_header) + (caplen > w->snaplen ? w->snaplen : caplen);
+}
+
+int pcap_flush(struct pcap_writer *w)
+{
+	if (w->err)
 		return -1;
-	return obuf_put(&w->out, &h, sizeof h);
+	if (w->niov && io_writev_all(w->fd, w->iov, w->niov) < 0)
+		w->err = errno ? errno : EIO;
+	w->niov = w->nhdr = 0;
+	w->queued = w->copied = 0;
+	return w->err ? -1 : 0;
+}
+
+static void add_iov(struct pcap_writer *w, const void *p, size_t n)
+{
+	struct iovec *last = w->niov ? &w->iov[w->niov - 1] : NULL;
+	if (last && (const char *)last->iov_base + last->iov_len == (const char *)p)
+		last->iov_len += n; /* follows on in the copy buffer */
+	else
+		w->iov[w->niov++] = (struct iovec){ (void *)p, n };
+	w->queued += n;
+}
+
+/* Room for iov entries, copied bytes and held headers, flushing first if
+ * the list is short of any. */
+static int make_room(struct pcap_writer *w, int iovs, size_t bytes, int hdrs)
+{
+	if (w->err)
+		return -1;
+	if (w->niov + iovs > PCAP_IOV || w->copied + bytes > PCAP_COPY_BYTES ||
+	    w->nhdr + hdrs > HELD_RECORDS)
+		return pcap_flush(w);
+	return 0;
+}
+
+static int put_copy(struct pcap_writer *w, const void *p, size_t n)
+{
+	if (make_room(w, 1, n, 0) < 0)
+		return -1;
+	memcpy(w->copy + w->copied, p, n);
+	add_iov(w, w->copy + w->copied, n);
+	w->copied += n;
+	return 0;
+}
+
+/* The header of a record of caplen bytes (already cut to the snapshot
+ * length); wirelen is never less. */
+static struct pcap_rec_header record_header(const struct pcap_writer *w, int64_t sec, long nsec,
+					    size_t caplen, size_t wirelen)
+{
+	if (wirelen < caplen)
+		wirelen = caplen;
+	return (struct pcap_rec_header){ (uint32_t)sec, (uint32_t)(w->nsec ? nsec : nsec / 1000),
+					 (uint32_t)caplen, (uint32_t)wirelen };
 }
 
 int pcap_write(struct pcap_writer *w, int64_t sec, long nsec,
@@ -37,26 +106,36 @@ int pcap_write(struct pcap_writer *w, int64_t sec, long nsec,
 {
 	if (caplen > w->snaplen)
 		caplen = w->snaplen;
-	if (wirelen < caplen)
-		wirelen = caplen;
-	struct record_header r = { (uint32_t)sec, (uint32_t)(w->nsec ? nsec : nsec / 1000),
-				   (uint32_t)caplen, (uint32_t)wirelen };
-	if (obuf_put(&w->out, &r, sizeof r) < 0)
+	struct pcap_rec_header r = record_header(w, sec, nsec, caplen, wirelen);
+	if (make_room(w, 2, sizeof r + caplen, 0) < 0)
 		return -1;
-	return obuf_put(&w->out, data, caplen);
+	put_copy(w, &r, sizeof r);
+	return put_copy(w, data, caplen);
 }
 
-size_t pcap_record_size(const struct pcap_writer *w, size_t caplen)
+int pcap_write_held(struct pcap_writer *w, int64_t sec, long nsec,
+		    const uint8_t *data, size_t caplen, size_t wirelen)
 {
-	return sizeof(struct record_header) + (caplen > w->snaplen ? w->snaplen : caplen);
+	if (caplen > w->snaplen)
+		caplen = w->snaplen;
+	if (make_room(w, 2, 0, 1) < 0)
+		return -1;
+	struct pcap_rec_header *r = &w->hdr[w->nhdr++];
+	*r = record_header(w, sec, nsec, caplen, wirelen);
+	add_iov(w, r, sizeof *r);
+	add_iov(w, data, caplen);
+	return 0;
 }
 
 int pcap_writer_close(struct pcap_writer *w)
 {
-	int rc = obuf_flush(&w->out);
-	int err = w->out.err;
-	obuf_free(&w->out);
-	w->out.err = err;
+	int rc = pcap_flush(w);
+	free(w->copy);
+	free(w->iov);
+	free(w->hdr);
+	w->copy = NULL;
+	w->iov = NULL;
+	w->hdr = NULL;
 	return rc;
 }
 
@@ -105,7 +184,7 @@ enum pcap_err pcap_reader_open(struct pcap_reader *r, FILE *fp)
 
 enum pcap_err pcap_read(struct pcap_reader *r, struct pcap_record *rec)
 {
-	struct record_header h;
+	struct pcap_rec_header h;
 	enum pcap_err e = read_exact(r->fp, &h, sizeof h, 1);
 	if (e != PCAP_OK)
 		return e;

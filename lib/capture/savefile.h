@@ -5,6 +5,7 @@
 #define NETTOOL_SAVEFILE_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -24,6 +25,10 @@ struct savefile {
 	struct pcap_writer pw;
 	int fd, open;
 	long long written;        /* bytes in the current file */
+	int allocating;           /* a regular file we allocate ahead of the writes */
+	pthread_t reaper;         /* closes a replaced -W file (see savefile.c) */
+	int reaping, reaped, reap_fd;
+	long long allocated;      /* bytes of it allocated so far */
 	long count;               /* -C files made in this -G period */
 	long periods;             /* -G files made */
 	time_t period_start;
@@ -34,10 +39,15 @@ struct savefile {
 int savefile_open(struct savefile *s, const struct savefile_opts *o, time_t now);
 
 /* Writes one record, first moving to the next file when one is due.
- * Returns 0, 1 when -W files of -G are done (the capture should end),
- * or -1 with errno (s->name names the file). */
+ * held: data stays unchanged until savefile_flush, so it is written from
+ * where it is rather than copied. Returns 0, 1 when -W files of -G are
+ * done (the capture should end), or -1 with errno (s->name names the
+ * file). */
 int savefile_write(struct savefile *s, int64_t sec, long nsec, const uint8_t *data,
-		   size_t caplen, size_t wirelen, time_t now);
+		   size_t caplen, size_t wirelen, time_t now, int held);
+
+/* Writes the records waiting. 0, or -1 with errno. */
+int savefile_flush(struct savefile *s);
 
 /* Flushes and closes. 0 or -1 with errno. */
 int savefile_close(struct savefile *s);

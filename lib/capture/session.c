@@ -57,7 +57,7 @@ int session_packet(void *ctx, const struct cap_packet *cap)
 	errno = 0;
 	if (s->writing)
 		rc = savefile_write(&s->file, cap->sec, cap->nsec, cap->data, cap->caplen,
-				    cap->wirelen, time(NULL));
+				    cap->wirelen, time(NULL), cap->held);
 	else
 		rc = show(s, cap, &p);
 	if (rc < 0)
@@ -66,16 +66,21 @@ int session_packet(void *ctx, const struct cap_packet *cap)
 	return (s->count && s->seen >= s->count) || s->write_err || s->files_done;
 }
 
+int session_release(void *ctx)
+{
+	struct session *s = ctx;
+	if (!s->writing || savefile_flush(&s->file) == 0)
+		return 0;
+	s->write_err = errno ? errno : EIO;
+	return 1;
+}
+
 int session_flush(void *ctx)
 {
 	struct session *s = ctx;
-	if (s->writing && s->file.open) { /* a reader of the file sees each batch */
-		if (obuf_flush(&s->file.pw.out) == 0)
-			return 0;
-		s->write_err = s->file.pw.out.err;
-		return 1;
-	}
-	if (s->writing || fflush(s->fp) == 0)
+	if (s->writing) /* a reader of the file sees each batch */
+		return session_release(ctx);
+	if (fflush(s->fp) == 0)
 		return 0;
 	s->write_err = errno;
 	return 1;

@@ -39,6 +39,9 @@ int session_start(struct session *s, int link);
 /* capsock_fn: nonzero when the capture should end (count reached, a
  * write failed, the -G files are done). */
 int session_packet(void *ctx, const struct cap_packet *cap);
+/* capsock_release_fn: writes the records that point into the ring;
+ * nonzero when that failed. */
+int session_release(void *ctx);
 /* After each batch: flushes the text or the pcap file, so readers see
  * every batch at once; nonzero when that failed. */
 int session_flush(void *ctx);

@@ -7,6 +7,11 @@
 
 /* Writes all n bytes; returns 0, or -1 with errno set. */
 int io_write_all(int fd, const void *buf, size_t n);
+struct iovec;
+/* Writes every byte of the n buffers of iov, in order, with writev(2),
+ * resuming after a short write and on EINTR; iov is used up (its entries
+ * advanced). Returns 0, or -1 with errno set. */
+int io_writev_all(int fd, struct iovec *iov, int n);
 /* read() retried on EINTR; returns bytes read, 0 at EOF, -1 on error. */
 ssize_t io_read(int fd, void *buf, size_t n);
 /* Sends up to n bytes of in_fd at *offset to out_fd with sendfile(2)

@@ -367,7 +367,7 @@ struct slot {
 	struct scan *s;
 	long long start_us, deadline_us;
 	uint64_t off;          /* address offset in the target */
-	double rtt_ms;
+	long long rtt_us;      /* < 0: no answer */
 	int fd;                /* >= 0 while in flight */
 	int err;
 	uint32_t target;
@@ -383,6 +383,10 @@ struct slot {
 #define PARK_FLOOR_US 2000
 /* Binding local ports stops after this many ports in use in a row. */
 #define BIND_TRIES 16
+/* Sockets holding a port by name at once, at most: such a port is one
+ * the kernel cannot share with connects elsewhere on the host (it can
+ * share the ports it picks), so parked probes beyond these go unbound. */
+#define BOUND_MAX 1024
 /* Sockets are bound to their source address too when at least this many
  * ports are scanned per address (the look-up costs two system calls). */
 #define SOURCE_MIN_PORTS 16
@@ -408,6 +412,7 @@ struct scan {
 	uint64_t ai;
 	int more, starved, finished, fatal;
 	int next_lport;        /* the local port to try binding next, 0: none */
+	int nbound;            /* sockets open with a port bound by name */
 	int route_fd[2];       /* UDP sockets that find source addresses */
 	struct sockaddr_storage dst[2]; /* the last target address looked up */
 	struct sockaddr_storage src[2]; /* its source (family 0: unknown) */
@@ -493,13 +498,35 @@ static int port_of(const struct sockaddr_storage *a)
 	return ntohs(((const struct sockaddr_in *)a)->sin_port);
 }
 
+static void close_socket(struct scan *s, int fd, uint16_t lport)
+{
+	if (lport)
+		s->nbound--;
+	close(fd);
+}
+
+/* Closes a connected TCP socket with a RST (SO_LINGER 0), not a FIN: no
+ * TIME_WAIT keeps its port, which no other connect() could use meanwhile
+ * when it is bound by name. */
+static void reset_close(struct scan *s, const struct slot *p)
+{
+	struct linger now = { 1, 0 };
+
+	(void)setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &now, sizeof now);
+	close_socket(s, p->fd, p->lport);
+}
+
 /* Keeps a refused TCP socket for the next probe, closes any other. */
 static void release_socket(struct scan *s, const struct slot *p, int err)
 {
 	int v6 = s->o->targets[p->target].first.version == 6;
 
+	if (!s->o->udp && err == 0) {
+		reset_close(s, p);
+		return;
+	}
 	if (s->o->udp || err != ECONNREFUSED || s->nspare[v6] >= SPARE_MAX) {
-		close(p->fd);
+		close_socket(s, p->fd, p->lport);
 		return;
 	}
 	s->spare[v6][s->nspare[v6]].fd = p->fd;
@@ -537,7 +564,7 @@ static void finish(struct slot *p, int err)
 		s->starved = 0;
 	}
 	if (!s->o->udp && err == 0 && connected_to_itself(p->fd)) {
-		close(p->fd);
+		reset_close(s, p);
 		p->fd = -1;
 		err = ECONNREFUSED;
 	}
@@ -548,7 +575,7 @@ static void finish(struct slot *p, int err)
 	p->fd = -1;
 	p->err = err;
 	p->state = (uint8_t)state_of(s, err);
-	p->rtt_ms = err == ETIMEDOUT ? -1 : (double)took / 1000;
+	p->rtt_us = err == ETIMEDOUT ? -1 : took;
 	p->done = 1;
 }
 
@@ -591,8 +618,10 @@ static int pending_error(int fd)
 
 static void close_spares(struct scan *s, int v6)
 {
-	while (s->nspare[v6] > 0)
-		close(s->spare[v6][--s->nspare[v6]].fd);
+	while (s->nspare[v6] > 0) {
+		const struct spare *k = &s->spare[v6][--s->nspare[v6]];
+		close_socket(s, k->fd, k->lport);
+	}
 }
 
 /* Keeps src[] the address the kernel sends from towards dst's address,
@@ -630,12 +659,35 @@ static void find_source(struct scan *s, const struct sockaddr_storage *dst)
  * searches for a free port nor rehashes the socket at each connect and
  * each RST. Ports in use are skipped; after BIND_TRIES of them in a row,
  * connect() picks ports as it would. */
-static int take_lport(struct scan *s)
+static int skipped_lport(const struct scan *s, int port)
 {
-	int port = s->next_lport;
+	const struct scan_ports *k = s->o->lport_skip;
+	size_t lo = 0, hi = k ? k->n : 0;
 
-	s->next_lport = port >= s->o->lport_hi ? s->o->lport_lo : port + 1;
-	return port;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (k->v[mid] == port)
+			return 1;
+		if (k->v[mid] < port)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* The next port of the range that is neither avoid nor to skip; 0: none. */
+static int take_lport(struct scan *s, int avoid)
+{
+	int left = s->o->lport_hi - s->o->lport_lo + 1;
+
+	for (; left > 0 && s->next_lport; left--) {
+		int port = s->next_lport;
+		s->next_lport = port >= s->o->lport_hi ? s->o->lport_lo : port + 1;
+		if (port != avoid && !skipped_lport(s, port))
+			return port;
+	}
+	return 0;
 }
 
 static uint16_t bind_local_port(struct scan *s, int fd, int family, int avoid)
@@ -644,21 +696,22 @@ static uint16_t bind_local_port(struct scan *s, int fd, int family, int avoid)
 	socklen_t len = sockaddr_len(family);
 	int i, port;
 
+	if (s->nbound >= BOUND_MAX)
+		return 0;
 	ss = s->src[family == AF_INET6];
 	if (ss.ss_family != family) {
 		memset(&ss, 0, sizeof ss);
 		ss.ss_family = (sa_family_t)family;
 	}
-	for (i = 0; i < BIND_TRIES && s->next_lport; i++) {
-		port = take_lport(s);
-		if (port == avoid)
-			port = take_lport(s);
+	for (i = 0; i < BIND_TRIES && (port = take_lport(s, avoid)) > 0; i++) {
 		if (family == AF_INET6)
 			((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
 		else
 			((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
-		if (bind(fd, (struct sockaddr *)&ss, len) == 0)
+		if (bind(fd, (struct sockaddr *)&ss, len) == 0) {
+			s->nbound++;
 			return (uint16_t)port;
+		}
 		if (errno != EADDRINUSE)
 			break;
 	}
@@ -705,7 +758,9 @@ static int tcp_connect(int fd, const struct sockaddr *sa, socklen_t len)
 	return connect(fd, sa, len) == 0 ? 0 : errno;
 }
 
-/* UDP: one empty datagram on a connected socket; 0 sent, else why not. */
+/* UDP: one empty datagram on a connected socket; 0 sent, else why not.
+ * A socket given the very port it probes on a local address would read
+ * its own datagram as a reply: that port is closed (it is ours). */
 static int udp_probe(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	int one = 1;
@@ -715,7 +770,11 @@ static int udp_probe(int fd, const struct sockaddr *sa, socklen_t len)
 	(void)setsockopt(fd, sa->sa_family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
 			 sa->sa_family == AF_INET ? IP_RECVERR : IPV6_RECVERR,
 			 &one, sizeof one);
-	if (connect(fd, sa, len) < 0 || send(fd, "", 0, 0) < 0)
+	if (connect(fd, sa, len) < 0)
+		return errno;
+	if (connected_to_itself(fd))
+		return ECONNREFUSED;
+	if (send(fd, "", 0, 0) < 0)
 		return errno;
 	return pending_error(fd);
 }
@@ -748,7 +807,7 @@ static int start_probe(struct scan *s, struct slot *p)
 		}
 	}
 	if (retryable(e)) {
-		close(p->fd);
+		close_socket(s, p->fd, p->lport);
 		p->fd = -1;
 		errno = e;
 		return -1;
@@ -875,7 +934,8 @@ static void report(struct scan *s, const struct slot *p)
 	r.port = p->port;
 	r.state = (enum scan_state)p->state;
 	r.err = p->err;
-	r.rtt_ms = p->rtt_ms;
+	r.rtt_us = p->rtt_us;
+	r.rtt_ms = p->rtt_us < 0 ? -1 : (double)p->rtt_us / 1000;
 	s->t->scanned++;
 	if (r.state == SCAN_OPEN)
 		s->t->open++;
@@ -964,7 +1024,7 @@ static void abandon(struct scan *s)
 		if (p->watched)
 			loop_unwatch(s->l, p->fd);
 		if (p->fd >= 0)
-			close(p->fd);
+			close_socket(s, p->fd, p->lport);
 		p->fd = -1;
 		p->watched = 0;
 	}

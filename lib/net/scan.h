@@ -91,6 +91,7 @@ struct scan_result {
 	int err;               /* what decided it: 0 (answered), ECONNREFUSED,
 				  ETIMEDOUT, EHOSTUNREACH, ... */
 	double rtt_ms;         /* < 0: no answer */
+	long long rtt_us;      /* the same in microseconds */
 };
 
 struct scan_opts {
@@ -102,8 +103,10 @@ struct scan_opts {
 	 * timeout; at most park_max of them (0: none parked). */
 	int park_max;
 	/* TCP: the local ports to bind sockets to in turn (the ephemeral
-	 * range); 0: connect() picks one each time. */
+	 * range) but those in lport_skip (may be NULL: the reserved ports);
+	 * 0: connect() picks one each time. */
 	int lport_lo, lport_hi;
+	const struct scan_ports *lport_skip;
 	const struct scan_target *targets;
 	size_t ntargets;
 	const struct scan_ports *ports;

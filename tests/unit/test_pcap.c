@@ -105,8 +105,57 @@ static void test_broken(void)
 	CHECK_STR(pcap_strerror(PCAP_BAD_MAGIC), "not a pcap file (bad magic number)");
 }
 
+/* Records pointed at (held) and copied, interleaved, more than one
+ * gather list holds, and a record of the largest size: read back in
+ * order, every byte. */
+static void test_held_and_copied(void)
+{
+	enum { N = 3000 };
+	static uint8_t frames[N][40];
+	static uint8_t big[PCAP_SNAPLEN + 10];
+	FILE *fp = tmpfile();
+	struct pcap_writer w;
+	CHECK(fp != NULL);
+	if (!fp)
+		return;
+	CHECK_INT(pcap_writer_open(&w, fileno(fp), 1, 1, 0), 0);
+	for (int i = 0; i < N; i++) {
+		memset(frames[i], i & 0xff, sizeof frames[i]);
+		size_t len = 1 + (size_t)i % 40;
+		int rc = i % 3 ? pcap_write_held(&w, i, i, frames[i], len, 1000)
+			       : pcap_write(&w, i, i, frames[i], len, 1000);
+		if (rc != 0)
+			CHECK_INT(rc, 0);
+		if (i == N / 2) {
+			memset(big, 0xab, sizeof big);
+			CHECK_INT(pcap_write_held(&w, 7, 7, big, sizeof big, sizeof big), 0);
+		}
+	}
+	CHECK_INT(pcap_writer_close(&w), 0);
+	CHECK_INT(pcap_record_size(&w, sizeof big), 16 + PCAP_SNAPLEN);
+	rewind(fp);
+	struct pcap_reader r;
+	struct pcap_record rec;
+	int bad = 0;
+	CHECK_INT(pcap_reader_open(&r, fp), PCAP_OK);
+	for (int i = 0; i < N; i++) {
+		size_t len = 1 + (size_t)i % 40;
+		if (pcap_read(&r, &rec) != PCAP_OK || rec.sec != i || rec.caplen != len ||
+		    rec.nsec != i || memcmp(rec.data, frames[i], len) != 0)
+			bad++;
+		if (i == N / 2 && (pcap_read(&r, &rec) != PCAP_OK || rec.caplen != PCAP_SNAPLEN ||
+				   rec.data[PCAP_SNAPLEN - 1] != 0xab))
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+	CHECK_INT(pcap_read(&r, &rec), PCAP_EOF);
+	pcap_reader_close(&r);
+	fclose(fp);
+}
+
 /* A record longer than the header's snapshot length is cut to it (as
- * libpcap would cut it on reading), and wirelen never says less than was kept. */
+ * libpcap would cut it on reading), held or copied, and wirelen never
+ * says less than was kept. */
 static void test_snaplen_cut(void)
 {
 	FILE *fp = tmpfile();
@@ -118,6 +167,7 @@ static void test_snaplen_cut(void)
 	CHECK_INT(pcap_record_size(&w, 6), 16 + 4);
 	CHECK_INT(pcap_write(&w, 1, 0, (const uint8_t *)"abcdef", 6, 60), 0);
 	CHECK_INT(pcap_write(&w, 2, 0, (const uint8_t *)"xyz", 3, 1), 0);
+	CHECK_INT(pcap_write_held(&w, 3, 0, (const uint8_t *)"ghijkl", 6, 6), 0);
 	CHECK_INT(pcap_writer_close(&w), 0);
 	rewind(fp);
 	struct pcap_reader r;
@@ -131,6 +181,10 @@ static void test_snaplen_cut(void)
 	CHECK_INT(pcap_read(&r, &rec), PCAP_OK);
 	CHECK_INT(rec.caplen, 3);
 	CHECK_INT(rec.wirelen, 3);
+	CHECK_INT(pcap_read(&r, &rec), PCAP_OK);
+	CHECK_INT(rec.caplen, 4);
+	CHECK_INT(rec.wirelen, 6);
+	CHECK(memcmp(rec.data, "ghij", 4) == 0);
 	CHECK_INT(pcap_read(&r, &rec), PCAP_EOF);
 	pcap_reader_close(&r);
 	fclose(fp);
@@ -143,6 +197,7 @@ int main(void)
 	test_round_trip(1);
 	test_big_endian_file();
 	test_broken();
+	test_held_and_copied();
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed != 0;
 }
