@@ -163,6 +163,7 @@ with open(sys.argv[2], "wb") as f:
             break
         f.write(b); f.flush()
 ' "$PEER" "$TMP/peer_got"
+	wait_bound u "$PEER"
 	mkfifo "$TMP/in"
 	exec 7<> "$TMP/in"
 	SERVE_IN=$TMP/in serve "$TMP/err" chat udp 0 127.0.0.1 "$PEER"
