@@ -68,9 +68,11 @@ fuzz:
 	    -fsanitize=fuzzer,address,undefined -o build-fuzz/$$n $$f $(LIB_SRC); \
 	  mkdir -p build-fuzz/corpus-$$n; \
 	  echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
-	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	    build-fuzz/corpus-$$n $$( [ -d tests/fuzz/seed-$$n ] && echo tests/fuzz/seed-$$n ) 2>&1 \
-	    | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \
+	  rc=0; build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    build-fuzz/corpus-$$n $$( [ -d tests/fuzz/seed-$$n ] && echo tests/fuzz/seed-$$n ) \
+	    > build-fuzz/$$n.log 2>&1 || rc=$$?; \
+	  grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' build-fuzz/$$n.log || true; \
+	  [ $$rc -eq 0 ] || { echo "fuzz: $$n failed (exit $$rc), see build-fuzz/$$n.log"; exit 1; }; \
 	done
 
 bench: $(BIN)
