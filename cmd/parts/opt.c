@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "core/alloc.h"
+#include "core/enc.h"
 #include "core/num.h"
 #include "core/out.h"
 #include "net/sock.h"
@@ -82,30 +83,7 @@ const char *nt_quote(const char *s, char *buf, size_t n)
 
 const char *nt_quoten(const char *s, size_t len, char *buf, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	const char *end = s + len;
-	size_t j = 0;
-
-	if (n == 0)
-		return "";
-	for (; s < end && j + 5 < n; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c >= 0x7f || c == '\'' || c == '\\') {
-			buf[j++] = '\\';
-			buf[j++] = 'x';
-			buf[j++] = hex[c >> 4];
-			buf[j++] = hex[c & 15];
-		} else {
-			buf[j++] = (char)c;
-		}
-	}
-	if (s < end && j + 3 < n) {
-		buf[j++] = '.';
-		buf[j++] = '.';
-		buf[j++] = '.';
-	}
-	buf[j] = '\0';
-	return buf;
+	return enc_quote(s, len, buf, n);
 }
 
 int nt_stdout_is_tty(void)

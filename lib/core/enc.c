@@ -243,3 +243,30 @@ ssize_t enc_filter(void *arg, const char *in, size_t n, char *out,
 	memcpy(out, in, n);
 	return (ssize_t)n;
 }
+
+const char *enc_quote(const char *s, size_t len, char *buf, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *end = s + len;
+	size_t j = 0;
+
+	if (n == 0)
+		return "";
+	for (; s < end && j + 5 < n; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c >= 0x7f || c == '\'' || c == '\\') {
+			buf[j++] = '\\';
+			buf[j++] = 'x';
+			buf[j++] = hex[c >> 4];
+			buf[j++] = hex[c & 15];
+		} else {
+			buf[j++] = (char)c;
+		}
+	}
+	if (s < end && j + 3 < n) {
+		memcpy(buf + j, "...", 3);
+		j += 3;
+	}
+	buf[j] = '\0';
+	return buf;
+}

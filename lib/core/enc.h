@@ -45,6 +45,11 @@ size_t enc_escape(struct term_escape *t, const char *in, size_t n, char *out,
 		  size_t outcap);
 #define ESC_RATIO 4
 
+/* s[0..len) with control, non-ASCII, quote and backslash bytes as \xNN,
+ * cut with "..." to fit n bytes: safe to quote in a one-line message.
+ * Returns buf ("" when n is 0). */
+const char *enc_quote(const char *s, size_t len, char *buf, size_t n);
+
 /* Filters for pumps: --encoding in each direction, --hex on output,
  * escaping when the output is a terminal. */
 struct enc_filter {

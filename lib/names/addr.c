@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/enc.h"
 #include "names/addr.h"
 
 /* ---- parsing ---------------------------------------------------------- */
@@ -604,33 +605,6 @@ void addr_network(const struct ip_prefix *p, struct addr_net *out)
 
 /* ---- messages ------------------------------------------------------------ */
 
-/* s[0..len) with control, non-ASCII, quote and backslash bytes as \xNN,
- * cut with "..." to fit n bytes: safe to quote in a message. */
-static const char *quote(const char *s, size_t len, char *buf, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *end = s + len;
-	size_t j = 0;
-
-	for (; s < end && j + 5 < n; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c >= 0x7f || c == '\'' || c == '\\') {
-			buf[j++] = '\\';
-			buf[j++] = 'x';
-			buf[j++] = hex[c >> 4];
-			buf[j++] = hex[c & 15];
-		} else {
-			buf[j++] = (char)c;
-		}
-	}
-	if (s < end && j + 3 < n) {
-		memcpy(buf + j, "...", 3);
-		j += 3;
-	}
-	buf[j] = '\0';
-	return buf;
-}
-
 static void describe(char *msg, size_t size, const struct addr_error *e,
 		     const char *q, const char *part, int max)
 {
@@ -675,7 +649,7 @@ void addr_describe_error(const char *text, size_t n, const struct addr_error *e,
 	size_t pos = e->pos <= n ? e->pos : n;
 	size_t plen = e->len < n - pos ? e->len : n - pos;
 
-	quote(text, n, q, sizeof q);
-	quote(text + pos, plen, part, sizeof part);
+	enc_quote(text, n, q, sizeof q);
+	enc_quote(text + pos, plen, part, sizeof part);
 	describe(msg, size, e, q, part, memchr(text, ':', n) ? 128 : 32);
 }
