@@ -21,26 +21,10 @@
 #include "capture/packet.h"
 
 #include "bpf_ref.c"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-struct in {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint32_t take(struct in *in, int bytes)
-{
-	uint32_t v = 0;
-	for (int i = 0; i < bytes; i++) {
-		v = v << 8 | (in->n ? *in->p : 0);
-		if (in->n) {
-			in->p++;
-			in->n--;
-		}
-	}
-	return v;
-}
 
 /* ---- values both sides pick from, so filters match often ---- */
 
