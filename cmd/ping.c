@@ -126,8 +126,12 @@ static void check_options(struct cli *c)
 		nt_usage_error("flood (-f) is for one target");
 	if (c->tcp_port && (o->many || o->flood))
 		nt_usage_error("--tcp takes one host and no -f");
-	if (!o->many && (c->alive_only || c->unreach_only || c->rate || c->force))
-		nt_usage_error("-a, -u, --rate and --force are for several targets");
+	if (!o->many && c->alive_only)
+		nt_usage_error("'-a' is not iputils' audible ping (nettool has none): it is "
+			       "fping's alive filter, for several targets ('nettool ping -a HOST HOST...', "
+			       "-g CIDR, --file FILE)");
+	if (!o->many && (c->unreach_only || c->rate || c->force))
+		nt_usage_error("-u, --rate and --force are for several targets");
 	if (o->flood)
 		o->interval_us = 0;
 	if (c->tcp_port && !c->timeout_set)
