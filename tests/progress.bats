@@ -87,6 +87,20 @@ big_file() { head -c "$2" /dev/urandom > "$1"; }
 	cmp "$T/big" "$T/recv"
 }
 
+@test "send --progress on a terminal rewrites one line while the bytes go" {
+	need_cmd script
+	"$NETTOOL" listen -b 127.0.0.1 --once tcp 0 > "$T/recv" 2> "$T/listen.log" &
+	PIDS+=("$!")
+	PORT=$(announced_port "$T/listen.log")
+	# The input pauses for over a second: at least one update before the end.
+	run on_tty sh -c '{ head -c 1048576 /dev/zero; sleep 1.2; head -c 1048576 /dev/zero; } |
+		"$0" send --progress tcp 127.0.0.1 "$1"' "$NETTOOL" "$PORT"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -ge 2 ]
+	[[ "${lines[0]}" =~ ^sent\ [0-9.]+\ (B|KiB|MiB)\ \ [0-9.]+\ (B|KiB|MiB)/s\ \ 0:0[0-9]$ ]]
+	[[ "${lines[-1]}" =~ ^sent\ 2097152\ bytes\ \(2\.0\ MiB\)\ in\ [0-9]+\.[0-9]\ s,\ [0-9.]+\ (B|KiB|MiB)/s$ ]]
+}
+
 @test "send shows no progress without --progress, nor off a terminal" {
 	need_cmd script
 	big_file "$T/big" $((1 << 20))
