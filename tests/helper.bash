@@ -69,13 +69,6 @@ wait_gone() {
 	echo "process $1 still runs"; return 1
 }
 
-# A TCP port nobody listens on now (the kernel picks it). Racy: prefer a
-# server on port 0 and the port read back from its announce line. Kept
-# while capture.bats, file.bats, listen.bats and send.bats still use it.
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
 # wait_ss WHAT SS-ARGS...: waits (bounded, 5 s) until ss lists a socket
 # for SS-ARGS; else says "nothing WHAT" and fails.
 wait_ss() {
