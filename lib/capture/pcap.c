@@ -40,7 +40,7 @@ int pcap_writer_open(struct pcap_writer *w, int fd, int link, int nsec, unsigned
 	w->nsec = nsec;
 	w->snaplen = snaplen;
 	w->copy = xmalloc(PCAP_COPY_BYTES);
-	w->iov = xmalloc((PCAP_IOV + 1) * sizeof *w->iov); /* + the end mark */
+	w->iov = xmalloc(PCAP_IOV * sizeof *w->iov);
 	w->hdr = xmalloc(HELD_RECORDS * sizeof *w->hdr);
 	return put_copy(w, &h, sizeof h);
 }
@@ -89,12 +89,13 @@ static void add_iov(struct pcap_writer *w, const void *p, size_t n)
 }
 
 /* Room for iov entries, copied bytes and held headers, flushing first if
- * the list is short of any. */
+ * the list is short of any. The list's last entry is kept for the end
+ * mark (writev takes no more than PCAP_IOV, Linux's IOV_MAX). */
 static int make_room(struct pcap_writer *w, int iovs, size_t bytes, int hdrs)
 {
 	if (w->err)
 		return -1;
-	if (w->niov + iovs > PCAP_IOV || w->copied + bytes > PCAP_COPY_BYTES ||
+	if (w->niov + iovs > PCAP_IOV - 1 || w->copied + bytes > PCAP_COPY_BYTES ||
 	    w->nhdr + hdrs > HELD_RECORDS)
 		return pcap_flush(w);
 	return 0;
