@@ -1,21 +1,58 @@
 #!/usr/bin/env bats
 # capture: live capture on loopback (root), pcap files, filters, output forms.
-# Every capture filters by a port or address this test picked, so other
-# loopback traffic on the machine does not disturb it; -c and a bounded
-# wait keep every capture from hanging.
+# Every capture filters by a port or address this test holds (a fixture
+# bound it, port 0, and printed it), so other loopback traffic on the
+# machine does not disturb it; -c and a bounded wait keep every capture
+# from hanging.
 load helper
 load capture_helper
 
 FIX="$BATS_TEST_DIRNAME/fixtures"
 
 setup() {
-	CAP_PID= PEER_PIDS=()
+	CAP_PID= PEER_PIDS=() GO=
 	TMP=$(mktemp -d)
 }
 
 teardown() {
+	[ -z "$GO" ] || exec {GO}>&-
 	kill_pids "$CAP_PID" "${PEER_PIDS[@]}"
 	rm -rf "$TMP"
+}
+
+# held OUT CMD...: runs CMD in the background, a fixture that binds port 0,
+# prints the port, and sends nothing until a line comes on its stdin (go);
+# its stdout goes to $TMP/OUT. Sets port to the port printed.
+held() {
+	local out=$TMP/$1
+	shift
+	rm -f "$TMP/go"
+	mkfifo "$TMP/go"
+	exec {GO}<>"$TMP/go"
+	"$@" <"$TMP/go" >"$out" 3>&- {GO}>&- &
+	PEER=$!
+	PEER_PIDS+=("$PEER")
+	port=$(printed_port "$out")
+}
+
+# go: the held peer's line; waits (bounded) until the peer ended, its exit
+# status in PEER_STATUS.
+go() {
+	echo go >&"$GO"
+	exec {GO}>&-
+	GO=
+	wait_gone "$PEER"
+	PEER_STATUS=0
+	wait "$PEER" || PEER_STATUS=$?
+}
+
+# hold PROTO [ADDR]: port_holder.py on port 0 of ADDR (127.0.0.1 unless
+# given) for this test (tcp bound without listening: refused by a RST);
+# sets port.
+hold() {
+	python3 "$FIX/port_holder.py" "$1" "${2:-127.0.0.1}" >"$TMP/hold" 3>&- &
+	PEER_PIDS+=($!)
+	port=$(printed_port "$TMP/hold")
 }
 
 @test "capture: usage errors name the bad value and exit 2" {
@@ -81,10 +118,11 @@ sys.stdout.buffer.write(f)' >"$TMP/mid.pcap"
 }
 
 @test "capture: a TCP exchange shows SYN, SYN-ACK, ACK, data and FIN in order" {
-	port=$(free_port)
+	held x python3 "$FIX/tcp_exchange.py" hello
 	start_capture -i lo -c 8 tcp port "$port"
-	run python3 "$FIX/tcp_exchange.py" "$port" hello
-	[ "$output" = hello ]
+	go
+	[ "$PEER_STATUS" -eq 0 ]
+	[ "$(sed 1d "$TMP/x")" = hello ]
 	wait_capture
 	[ "$CAP_STATUS" -eq 0 ]
 	cat "$TMP/out"
@@ -105,9 +143,10 @@ sys.stdout.buffer.write(f)' >"$TMP/mid.pcap"
 }
 
 @test "capture --follow names the handshake and teardown steps" {
-	port=$(free_port)
+	held x python3 "$FIX/tcp_exchange.py"
 	start_capture -i lo -c 8 --follow tcp port "$port"
-	python3 "$FIX/tcp_exchange.py" "$port" >/dev/null
+	go
+	[ "$PEER_STATUS" -eq 0 ]
 	wait_capture
 	steps=$(sed -n 's/.*  <\(.*\)>$/\1/p' "$TMP/out" | tr '\n' ',')
 	[ "$steps" = "handshake 1/3 SYN,handshake 2/3 SYN-ACK,handshake 3/3 ACK,teardown 1/4 FIN,teardown 2+3/4 FIN-ACK,teardown 4/4 ACK," ]
@@ -115,9 +154,10 @@ sys.stdout.buffer.write(f)' >"$TMP/mid.pcap"
 
 @test "capture -w writes a pcap that tcpdump reads with the same count, and -r reads it back" {
 	need_cmd tcpdump
-	port=$(free_port)
+	held x python3 "$FIX/tcp_exchange.py"
 	start_capture -i lo -c 8 -w "$TMP/x.pcap" tcp port "$port"
-	python3 "$FIX/tcp_exchange.py" "$port" >/dev/null
+	go
+	[ "$PEER_STATUS" -eq 0 ]
 	wait_capture
 	[ "$CAP_STATUS" -eq 0 ]
 	[ ! -s "$TMP/out" ]
@@ -143,7 +183,7 @@ sys.stdout.buffer.write(f)' >"$TMP/mid.pcap"
 
 @test "capture -w --nano writes nanosecond stamps tcpdump reads" {
 	need_cmd tcpdump
-	port=$(free_port)
+	hold udp
 	start_capture -i lo -c 1 --nano -w "$TMP/n.pcap" udp port "$port"
 	udp_send 127.0.0.1 "$port" ping
 	wait_capture
@@ -153,7 +193,7 @@ sys.stdout.buffer.write(f)' >"$TMP/mid.pcap"
 
 @test "capture: UDP is kept by 'udp port N' while ICMP and TCP are left out" {
 	need_cmd ping
-	port=$(free_port)
+	hold tcpudp
 	addr=$(own_loopback)
 	start_capture -i lo -c 1 udp and port "$port"
 	ping -c 1 -W 2 "$addr" >/dev/null || true
@@ -168,7 +208,7 @@ sys.stdout.buffer.write(f)' >"$TMP/mid.pcap"
 @test "capture: a ping is kept by 'icmp and host ADDR' and TCP to it is left out" {
 	need_cmd ping
 	addr=$(own_loopback)
-	port=$(free_port)
+	hold tcp "$addr"
 	start_capture -i lo -c 2 icmp and host "$addr"
 	tcp_poke "$port" "$addr"
 	ping -c 1 -W 2 "$addr" >/dev/null
@@ -183,7 +223,7 @@ sys.stdout.buffer.write(f)' >"$TMP/mid.pcap"
 @test "capture: 'not' and parentheses: UDP to ADDR kept, ICMP to it left out" {
 	need_cmd ping
 	addr=$(own_loopback)
-	port=$(free_port)
+	hold udp "$addr"
 	start_capture -i lo -c 1 "dst host $addr and not (icmp or tcp)"
 	ping -c 1 -W 2 "$addr" >/dev/null
 	udp_send "$addr" "$port" x
@@ -193,7 +233,7 @@ sys.stdout.buffer.write(f)' >"$TMP/mid.pcap"
 }
 
 @test "capture --json: one object per packet with the documented fields" {
-	port=$(free_port)
+	hold udp
 	start_capture -i lo -c 2 --json udp port "$port"
 	udp_send 127.0.0.1 "$port" abc
 	udp_send 127.0.0.1 "$port" defg
@@ -211,7 +251,7 @@ sys.stdout.buffer.write(f)' >"$TMP/mid.pcap"
 }
 
 @test "capture -v names the layers; -x dumps the payload in hex and ASCII" {
-	port=$(free_port)
+	hold udp
 	start_capture -i lo -c 1 -v -x udp port "$port"
 	udp_send 127.0.0.1 "$port" hello-layers
 	wait_capture
@@ -224,25 +264,24 @@ sys.stdout.buffer.write(f)' >"$TMP/mid.pcap"
 }
 
 @test "capture over IPv6: host and port filters" {
-	port=$(free_port)
-	start_capture -i lo -c 1 ip6 and host ::1 and udp dst port "$port"
-	python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.sendto(b"v6", ("::1", int(sys.argv[1])))' "$port" \
+	python3 -c 'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).bind(("::1", 0))' 2>/dev/null \
 		|| skip "no IPv6 loopback"
+	hold udp ::1
+	start_capture -i lo -c 1 ip6 and host ::1 and udp dst port "$port"
+	python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.sendto(b"v6", ("::1", int(sys.argv[1])))' "$port"
 	wait_capture
 	grep -q "IP6 ::1.[0-9]* > ::1.$port: UDP, length 2$" "$TMP/out"
 }
 
 @test "capture --pid keeps only the packets of that process's sockets" {
-	p1=$(free_port)
-	p2=$(free_port)
-	[ "$p1" != "$p2" ] || p2=$(free_port)
-	python3 "$FIX/tcp_listener.py" "$p1" >"$TMP/l1" &
+	python3 "$FIX/tcp_listener.py" 0 >"$TMP/l1" 3>&- &
 	PEER_PIDS+=($!)
 	pid1=$!
-	python3 "$FIX/tcp_listener.py" "$p2" >"$TMP/l2" &
+	python3 "$FIX/tcp_listener.py" 0 >"$TMP/l2" 3>&- &
 	PEER_PIDS+=($!)
-	wait_tcp_listen "$p1"
-	wait_tcp_listen "$p2"
+	# each prints its port once it listens
+	p1=$(printed_port "$TMP/l1")
+	p2=$(printed_port "$TMP/l2")
 	start_capture -i lo -c 1 --pid "$pid1" tcp and "(port $p1 or port $p2)"
 	tcp_poke "$p2"
 	tcp_poke "$p1"
@@ -252,25 +291,12 @@ sys.stdout.buffer.write(f)' >"$TMP/mid.pcap"
 	grep -q "> 127.0.0.1.$p1: Flags \[S\]" "$TMP/out"
 }
 
-# One TCP write of N bytes of 'x' to a listener on 127.0.0.1:PORT.
-big_send() { # PORT N
-	python3 -c 'import socket,sys
-l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-l.bind(("127.0.0.1", int(sys.argv[1]))); l.listen(1)
-c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-s, _ = l.accept(); c.sendall(b"x" * int(sys.argv[2])); c.close()
-n = 0
-while True:
-    d = s.recv(65536)
-    if not d: break
-    n += len(d)
-print(n)' "$@"
-}
-
 @test "capture -x and -A of a 60 KB loopback segment show every byte, every line ending in a newline" {
-	port=$(free_port)
+	held big python3 "$FIX/tcp_bulk.py" 60000
 	start_capture -i lo -c 1 -x "tcp dst port $port and greater 20000"
-	[ "$(big_send "$port" 60000)" = 60000 ]
+	go
+	[ "$PEER_STATUS" -eq 0 ]
+	[ "$(sed 1d "$TMP/big")" = 60000 ]
 	wait_capture
 	[ "$CAP_STATUS" -eq 0 ]
 	len=$(sed -n '1s/.*, length \([0-9]*\)$/\1/p' "$TMP/out")
@@ -278,9 +304,10 @@ print(n)' "$@"
 	[ "$(grep -c $'^\t0x' "$TMP/out")" -eq $(((len + 15) / 16)) ]
 	[ "$(tail -c 1 "$TMP/out" | od -An -c | tr -d ' ')" = '\n' ]
 	[ "$(grep -o 'x' <(grep $'^\t0x' "$TMP/out" | cut -c 50-) | wc -l)" -eq "$len" ]
-	port=$(free_port)
+	held big python3 "$FIX/tcp_bulk.py" 60000
 	start_capture -i lo -c 1 -A "tcp dst port $port and greater 20000"
-	big_send "$port" 60000 >/dev/null
+	go
+	[ "$PEER_STATUS" -eq 0 ]
 	wait_capture
 	len=$(sed -n '1s/.*, length \([0-9]*\)$/\1/p' "$TMP/out")
 	[ "$(sed -n 2p "$TMP/out" | tr -d '\n' | wc -c)" -eq "$len" ]
@@ -288,7 +315,7 @@ print(n)' "$@"
 }
 
 @test "capture -v shows the payload's first 64 bytes escaped; -A and -x escape control bytes too" {
-	port=$(free_port)
+	hold udp
 	start_capture -i lo -c 1 -v udp port "$port"
 	python3 -c 'import socket,sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"\x1b]0;owned\x07hi\n[10.9.9.9:1] forged" + b"y" * 80, ("127.0.0.1", int(sys.argv[1])))' "$port"
 	wait_capture
@@ -299,9 +326,10 @@ print(n)' "$@"
 
 @test "capture: pcap written with -w reads back with -r as the same packets" {
 	need_cmd tcpdump
-	port=$(free_port)
+	held x python3 "$FIX/tcp_exchange.py"
 	start_capture -i lo -c 8 -w "$TMP/rt.pcap" tcp port "$port"
-	python3 "$FIX/tcp_exchange.py" "$port" >/dev/null
+	go
+	[ "$PEER_STATUS" -eq 0 ]
 	wait_capture
 	[ "$("$NETTOOL" capture -r "$TMP/rt.pcap" -w - | cmp - "$TMP/rt.pcap" && echo same)" = same ]
 	[ "$(tcpdump -nr "$TMP/rt.pcap" 2>/dev/null | cut -d' ' -f1)" = "$("$NETTOOL" capture -r "$TMP/rt.pcap" | cut -d' ' -f1)" ]

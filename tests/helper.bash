@@ -47,11 +47,26 @@ json_field() {
 	printf '%s\n' "$output" | head -n 1 | python3 -c 'import json,sys; v=json.loads(sys.stdin.read())[sys.argv[1]]; print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' "$1"
 }
 
-# A TCP port nobody listens on now (the kernel picks it). Racy: prefer a
-# server on port 0 and the port read back from its announce line. Kept
-# while capture.bats, file.bats, listen.bats and send.bats still use it.
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+# printed_port FILE: waits (bounded, 5 s) for the first line of FILE, the
+# port a fixture bound (port 0) and printed, and prints it.
+printed_port() {
+	local i line
+	for i in $(seq 1 100); do
+		IFS= read -r line 2>/dev/null <"$1" && [[ $line =~ ^[0-9]+$ ]] && {
+			echo "$line"; return 0; }
+		sleep 0.05
+	done
+	echo "no port printed in $1:" >&2; cat "$1" >&2; return 1
+}
+
+# wait_gone PID: waits (bounded, 10 s) until process PID has ended.
+wait_gone() {
+	local i
+	for i in $(seq 1 200); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	echo "process $1 still runs"; return 1
 }
 
 # wait_ss WHAT SS-ARGS...: waits (bounded, 5 s) until ss lists a socket

@@ -55,16 +55,6 @@ wait_file_lines() {
 	echo "$1 has fewer than $2 lines:"; cat "$1"; return 1
 }
 
-# wait_gone PID: waits (bounded, 10 s) until process PID has ended.
-wait_gone() {
-	local i
-	for i in $(seq 1 200); do
-		kill -0 "$1" 2>/dev/null || return 0
-		sleep 0.05
-	done
-	echo "process $1 still runs"; return 1
-}
-
 # bound_port PID [t|u]: waits (bounded, 5 s) until process PID listens on
 # a TCP port (u: is bound to a UDP port) and prints that port. For peers
 # started on port 0 that do not say which port they got.

@@ -34,6 +34,13 @@ peers() {
 	wait_file_has "$TMP/peers.$#.$1" ready
 }
 
+# hold_closed: closed is a TCP port of 127.0.0.1 that port_holder.py holds
+# bound but not listening: a connection to it is refused by a RST.
+hold_closed() {
+	bg python3 "$FIX/port_holder.py" tcp 127.0.0.1 >"$TMP/closed"
+	closed=$(printed_port "$TMP/closed")
+}
+
 # nettool's "PORT/STATE" lines from a table with -a.
 nt_states() {
 	awk 'NR>1 {print $2 "/" $4}' <<<"$1" | sort
@@ -107,12 +114,11 @@ nmap_states() {
 }
 
 @test "scan: loopback, open only by default, -a for all, exit 0 when open" {
-	port=$(free_port)
-	closed=$(free_port)
-	[ "$closed" != "$port" ] || closed=$(free_port)
-	bg python3 "$FIX/scan_peers.py" tcp 127.0.0.1 "$port" >"$TMP/peers"
+	bg python3 "$FIX/scan_peers.py" tcp 127.0.0.1 0 >"$TMP/peers"
 	wait_file_has "$TMP/peers" ready
-	wait_tcp_listen "$port"
+	port=$(awk '$1 == "ready" {print $2}' "$TMP/peers")
+	[[ $port =~ ^[0-9]+$ ]]
+	hold_closed
 	run --separate-stderr nt scan -p "$port,$closed" 127.0.0.1
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "$(printf '%-15s  %5s  %-5s  %-8s  %-12s  %8s' HOST PORT PROTO STATE SERVICE RTT_MS)" ]
@@ -129,7 +135,7 @@ nmap_states() {
 }
 
 @test "scan --json: one object per port printed, with its fields" {
-	closed=$(free_port)
+	hold_closed
 	run --separate-stderr nt scan --json -a -p "$closed" 127.0.0.1
 	[ "$status" -eq 1 ]
 	assert_json_lines

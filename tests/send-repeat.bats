@@ -61,9 +61,8 @@ start_echo() {
 
 @test "send --repeat: the notes' Python echo server, short and long" {
 	need_cmd python3
-	P=$(free_port)
-	bg python3 "$FIX/echo_server.py" "$P"
-	wait_tcp_listen "$P"
+	bg python3 "$FIX/echo_server.py" 0 >"$TMP/peer"
+	P=$(printed_port "$TMP/peer")
 	run --separate-stderr nt send --json --repeat 10 tcp 127.0.0.1 "$P" 你好
 	[ "$status" -eq 0 ]
 	[ "$(json_num exchanges)" = 10 ]
@@ -78,9 +77,8 @@ start_echo() {
 
 @test "send --repeat --keep: a peer closing mid-series is exit 1 with the count done" {
 	need_cmd python3
-	P=$(free_port)
-	bg python3 "$FIX/echo_then_close.py" "$P" 3 >"$TMP/peer"
-	wait_file_has "$TMP/peer" ready
+	bg python3 "$FIX/echo_then_close.py" 0 3 >"$TMP/peer"
+	P=$(printed_port "$TMP/peer")
 	run --separate-stderr nt send --repeat 10 --keep -w 5 tcp 127.0.0.1 "$P" hi
 	[ "$status" -eq 1 ]
 	# A FIN, or a RST when our next line reached a socket already closed.
@@ -91,9 +89,8 @@ start_echo() {
 
 @test "send --repeat: a peer gone mid-series (short) is exit 1 with the count done" {
 	need_cmd python3
-	P=$(free_port)
-	bg python3 "$FIX/echo_then_close.py" "$P" 3 >"$TMP/peer"
-	wait_file_has "$TMP/peer" ready
+	bg python3 "$FIX/echo_then_close.py" 0 3 >"$TMP/peer"
+	P=$(printed_port "$TMP/peer")
 	run --separate-stderr nt send --repeat 10 -w 5 tcp 127.0.0.1 "$P" hi
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "nettool send: cannot connect to 127.0.0.1:$P: connection refused; 3 of 10 exchanges done" ]
@@ -102,12 +99,11 @@ start_echo() {
 
 @test "send --repeat: a reply that never comes is a timeout, exit 1" {
 	need_cmd python3
-	P=$(free_port)
 	bg python3 -c "
 import socket,time
-s=socket.socket(); s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)
-s.bind(('127.0.0.1',$P)); s.listen(1); c,_=s.accept(); time.sleep(20)"
-	wait_tcp_listen "$P"
+s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(1)
+print(s.getsockname()[1], flush=True); c,_=s.accept(); time.sleep(20)" >"$TMP/peer"
+	P=$(printed_port "$TMP/peer")
 	run --separate-stderr nt send --repeat 3 -w 0.3 tcp 127.0.0.1 "$P" hi
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "nettool send: no reply from 127.0.0.1:$P within the timeout; 0 of 3 exchanges done" ]
