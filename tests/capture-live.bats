@@ -171,7 +171,7 @@ numbers_in() {
 	start_capture -i va -c 3000 -C 1 -W 3 -w "$TMP/ring.pcap" udp port 9
 	flood_numbered 3000
 	wait_capture
-	[ "$CAP_STATUS" -eq 0 ]
+	[ "$CAP_STATUS" -eq 0 ] || { cat "$TMP/err"; ls -l "$TMP"; false; }
 	for f in "$TMP"/ring.pcap[0-2]; do
 		numbers_in "$f" >"$f.n"
 		echo "$(head -1 "$f.n") $f.n"

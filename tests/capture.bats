@@ -84,6 +84,22 @@ hold() {
 	[[ "$stderr" == *"not a pcap file"* ]]
 }
 
+@test "capture -r: a -W file still being rewritten shows its new packets and names the end mark" {
+	# header, one 4-byte record, the end mark, then an old record's bytes
+	python3 -c '
+import struct, sys
+f = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101)
+f += struct.pack("<IIII", 7, 0, 4, 4) + bytes([0x45, 0, 0, 4])
+f += struct.pack("<IIII", 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff)
+f += struct.pack("<IIII", 8, 0, 20, 20) + bytes(8)
+sys.stdout.buffer.write(f)' >"$TMP/mid.pcap"
+	run --separate-stderr nt capture -r "$TMP/mid.pcap"
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == "00:00:07."* ]] || [[ "${lines[0]}" == *":00:07."* ]]
+	[ "$stderr" = "nettool capture: '$TMP/mid.pcap': reached the end mark of a file still being rewritten (capture -W) after 1 packets" ]
+}
+
 @test "capture: an unknown interface exits 1 naming it" {
 	need_root
 	run --separate-stderr nt capture -i ntnosuch0 -c 1

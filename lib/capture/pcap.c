@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { MAGIC_USEC = 0xa1b2c3d4u, MAGIC_NSEC = 0xa1b23c4du };
 
@@ -23,6 +24,8 @@ struct pcap_rec_header {
 };
 
 enum { HELD_RECORDS = PCAP_IOV / 2 };
+
+static const struct pcap_rec_header end_mark = { UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX };
 
 static int put_copy(struct pcap_writer *w, const void *p, size_t n);
 
@@ -47,11 +50,28 @@ size_t pcap_record_size(const struct pcap_writer *w, size_t caplen)
 	return sizeof(struct pcap_rec_header) + (caplen > w->snaplen ? w->snaplen : caplen);
 }
 
+void pcap_writer_mark_end(struct pcap_writer *w)
+{
+	w->mark_end = 1;
+}
+
+/* The list, then the end mark if asked for, leaving the file offset on
+ * the mark so that the next write replaces it. */
+static int write_list(struct pcap_writer *w)
+{
+	int n = w->niov;
+	if (w->mark_end)
+		w->iov[n++] = (struct iovec){ (void *)&end_mark, sizeof end_mark };
+	if (io_writev_all(w->fd, w->iov, n) < 0)
+		return -1;
+	return w->mark_end && lseek(w->fd, -(off_t)sizeof end_mark, SEEK_CUR) < 0 ? -1 : 0;
+}
+
 int pcap_flush(struct pcap_writer *w)
 {
 	if (w->err)
 		return -1;
-	if (w->niov && io_writev_all(w->fd, w->iov, w->niov) < 0)
+	if (w->niov && write_list(w) < 0)
 		w->err = errno ? errno : EIO;
 	w->niov = w->nhdr = 0;
 	w->queued = w->copied = 0;
@@ -69,12 +89,13 @@ static void add_iov(struct pcap_writer *w, const void *p, size_t n)
 }
 
 /* Room for iov entries, copied bytes and held headers, flushing first if
- * the list is short of any. */
+ * the list is short of any. The list's last entry is kept for the end
+ * mark (writev takes no more than PCAP_IOV, Linux's IOV_MAX). */
 static int make_room(struct pcap_writer *w, int iovs, size_t bytes, int hdrs)
 {
 	if (w->err)
 		return -1;
-	if (w->niov + iovs > PCAP_IOV || w->copied + bytes > PCAP_COPY_BYTES ||
+	if (w->niov + iovs > PCAP_IOV - 1 || w->copied + bytes > PCAP_COPY_BYTES ||
 	    w->nhdr + hdrs > HELD_RECORDS)
 		return pcap_flush(w);
 	return 0;
@@ -194,6 +215,8 @@ enum pcap_err pcap_read(struct pcap_reader *r, struct pcap_record *rec)
 		h.caplen = swap32(h.caplen);
 		h.wirelen = swap32(h.wirelen);
 	}
+	if (!memcmp(&h, &end_mark, sizeof h))
+		return PCAP_END_MARK;
 	if (h.caplen > PCAP_SNAPLEN)
 		return PCAP_BAD_RECORD;
 	e = read_exact(r->fp, r->buf, h.caplen, 0);
@@ -222,6 +245,7 @@ const char *pcap_strerror(enum pcap_err e)
 	case PCAP_BAD_MAGIC: return "not a pcap file (bad magic number)";
 	case PCAP_BAD_RECORD: return "record longer than 262144 bytes";
 	case PCAP_TRUNCATED: return "file ends inside a record";
+	case PCAP_END_MARK: return "reached the end mark of a file still being rewritten (capture -W)";
 	}
 	return "unknown error";
 }

@@ -18,6 +18,7 @@ enum pcap_err {
 	PCAP_BAD_MAGIC, /* not a pcap file */
 	PCAP_BAD_RECORD,/* a record longer than the snapshot length */
 	PCAP_TRUNCATED, /* the file ends inside a record */
+	PCAP_END_MARK,  /* pcap_writer_mark_end's mark: the file is being rewritten */
 };
 
 /* Records wait in a gather list and leave in one writev(2): a record
@@ -37,6 +38,7 @@ struct pcap_writer {
 	unsigned char *copy;  /* PCAP_COPY_BYTES */
 	struct iovec *iov;    /* PCAP_IOV */
 	struct pcap_rec_header *hdr; /* PCAP_IOV / 2 */
+	int mark_end;         /* see pcap_writer_mark_end */
 };
 
 /* Writes the file header to fd; nsec chooses nanosecond stamps; snaplen
@@ -44,6 +46,12 @@ struct pcap_writer {
  * record written is cut to the snapshot length the header announces, as
  * a reader (libpcap) cuts it. */
 int pcap_writer_open(struct pcap_writer *w, int fd, int link, int nsec, unsigned snaplen);
+/* From now on every write ends in a record header no reader accepts (a
+ * capture length of 2^32 - 1), which the next write replaces: for a file
+ * rewritten in place, where what was there before follows what has been
+ * written, so a reader stops at the mark instead of reading on into the
+ * old records. */
+void pcap_writer_mark_end(struct pcap_writer *w);
 /* One record; data is copied. 0, or -1 once a write has failed. sec is
  * kept modulo 2^32 (the format's field), nsec to the microsecond unless
  * nsec was chosen; caplen is cut to the snapshot length; a wirelen below

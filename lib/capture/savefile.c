@@ -1,5 +1,5 @@
 /* pcap files rotated by size and time; see savefile.h. */
-#define _GNU_SOURCE /* localtime_r */
+#define _GNU_SOURCE /* localtime_r, F_SETLEASE */
 #include "capture/savefile.h"
 
 #include <errno.h>
@@ -106,11 +106,13 @@ static int join_reaper(struct savefile *s, int wait)
 	return !s->reaping;
 }
 
-/* The file a -W ring comes back to is replaced by a new one rather than
- * truncated: the old one's pages and blocks are freed when its last
- * reference closes, which takes milliseconds (more with online discard),
- * so that close runs in a thread while the capture goes on. Anything
- * unexpected (not a plain file of ours, no thread) truncates in place. */
+/* A -W file that something else has open (a reader, a copy under way)
+ * is replaced by a new one rather than rewritten, so that reader goes on
+ * reading the old records unchanged. The old one's pages and blocks are
+ * freed when its last reference closes, which takes milliseconds (more
+ * with online discard), so that close runs in a thread while the
+ * capture goes on. Anything unexpected (not a plain file of ours, no
+ * thread) truncates in place. */
 static int replace_file(struct savefile *s)
 {
 	struct stat st;
@@ -130,6 +132,37 @@ static int replace_file(struct savefile *s)
 	return open(s->name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 }
 
+/* 1 when fd is the only open file description of its file: Linux grants
+ * a write lease only then. It is given back at once. */
+static int opened_only_here(int fd)
+{
+	if (fcntl(fd, F_SETLEASE, F_WRLCK) < 0)
+		return 0;
+	(void)fcntl(fd, F_SETLEASE, F_UNLCK);
+	return 1;
+}
+
+/* The file a -W ring comes back to is rewritten in place: its pages and
+ * blocks are used again, where a new file would have the kernel free
+ * them all and take as many anew, most of the CPU a long capture costs.
+ * Until it is closed (and cut to what was written), the old records
+ * follow the new ones behind an end mark (pcap_writer_mark_end), and the
+ * file keeps its old size. One with another name (a hard link) or open
+ * elsewhere is replaced instead. */
+static int reuse_file(struct savefile *s)
+{
+	struct stat st;
+	int fd = open(s->name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+	    opened_only_here(fd)) {
+		s->rewriting = 1;
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	return replace_file(s);
+}
+
 static int open_file(struct savefile *s, time_t now)
 {
 	struct stat st;
@@ -141,15 +174,17 @@ static int open_file(struct savefile *s, time_t now)
 	if (strcmp(s->o.path, "-") == 0)
 		s->fd = STDOUT_FILENO;
 	else if (s->o.rotate_bytes && s->o.max_files && s->count >= s->o.max_files)
-		s->fd = replace_file(s);
+		s->fd = reuse_file(s);
 	else
 		s->fd = open(s->name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (s->fd < 0)
 		return -1;
 	s->allocating = s->fd != STDOUT_FILENO && fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode);
-	s->allocated = 0;
+	s->allocated = s->rewriting ? st.st_size : 0;
 	if (pcap_writer_open(&s->pw, s->fd, s->o.link, s->o.nano, s->o.snaplen) < 0)
 		return -1;
+	if (s->rewriting)
+		pcap_writer_mark_end(&s->pw);
 	s->open = 1;
 	s->written = FILE_HEADER;
 	s->count++;
@@ -171,6 +206,11 @@ static int close_file(struct savefile *s)
 	s->open = 0;
 	int rc = pcap_writer_close(&s->pw);
 	int err = s->pw.err;
+	if (s->rewriting && rc == 0 && ftruncate(s->fd, s->written) < 0) {
+		rc = -1;
+		err = errno;
+	}
+	s->rewriting = 0;
 	trim(s);
 	if (s->fd != STDOUT_FILENO && close(s->fd) < 0 && rc == 0) {
 		rc = -1;

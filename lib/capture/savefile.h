@@ -26,6 +26,7 @@ struct savefile {
 	int fd, open;
 	long long written;        /* bytes in the current file */
 	int allocating;           /* a regular file we allocate ahead of the writes */
+	int rewriting;            /* a -W file rewritten in place (savefile.c) */
 	pthread_t reaper;         /* closes a replaced -W file (see savefile.c) */
 	int reaping, reaped, reap_fd;
 	long long allocated;      /* bytes of it allocated so far */

@@ -108,7 +108,7 @@ static void test_broken(void)
 /* Records pointed at (held) and copied, interleaved, more than one
  * gather list holds, and a record of the largest size: read back in
  * order, every byte. */
-static void test_held_and_copied(void)
+static void test_held_and_copied(int mark)
 {
 	enum { N = 3000 };
 	static uint8_t frames[N][40];
@@ -119,6 +119,8 @@ static void test_held_and_copied(void)
 	if (!fp)
 		return;
 	CHECK_INT(pcap_writer_open(&w, fileno(fp), 1, 1, 0), 0);
+	if (mark) /* the list full of held records, and the mark after them */
+		pcap_writer_mark_end(&w);
 	for (int i = 0; i < N; i++) {
 		memset(frames[i], i & 0xff, sizeof frames[i]);
 		size_t len = 1 + (size_t)i % 40;
@@ -148,7 +150,7 @@ static void test_held_and_copied(void)
 			bad++;
 	}
 	CHECK_INT(bad, 0);
-	CHECK_INT(pcap_read(&r, &rec), PCAP_EOF);
+	CHECK_INT(pcap_read(&r, &rec), mark ? PCAP_END_MARK : PCAP_EOF);
 	pcap_reader_close(&r);
 	fclose(fp);
 }
@@ -197,7 +199,8 @@ int main(void)
 	test_round_trip(1);
 	test_big_endian_file();
 	test_broken();
-	test_held_and_copied();
+	test_held_and_copied(0);
+	test_held_and_copied(1);
 	printf("%d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed != 0;
 }
