@@ -8,7 +8,8 @@
  *     the bytes equal to the first caplen bytes given,
  *   - wirelen as given, or caplen when it was given below that,
  *   - the link type (its low 28 bits: the upper ones are FCS flags),
- * and the count equal, ending in a clean end of file. */
+ * and the count equal, ending in a clean end of file, or, when the input
+ * asks the writer for an end mark (pcap_writer_mark_end), in the mark. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -97,7 +98,8 @@ static unsigned snaplen_of(struct in *in, uint8_t head)
 	return take(in, 4);
 }
 
-static void compare(FILE *fp, const struct rec *r, int n, int nsec, int link, unsigned snaplen)
+static void compare(FILE *fp, const struct rec *r, int n, int nsec, int link, unsigned snaplen,
+		    int mark)
 {
 	struct pcap_reader rd;
 	struct pcap_record got;
@@ -117,7 +119,7 @@ static void compare(FILE *fp, const struct rec *r, int n, int nsec, int link, un
 		check(got.wirelen == wirelen, "wirelen", i);
 		check(caplen == 0 || memcmp(got.data, pool + x->off, caplen) == 0, "bytes", i);
 	}
-	check(pcap_read(&rd, &got) == PCAP_EOF, "count (more records)", n);
+	check(pcap_read(&rd, &got) == (mark ? PCAP_END_MARK : PCAP_EOF), "count (more records)", n);
 	pcap_reader_close(&rd);
 }
 
@@ -132,6 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int nsec = head & 1;
 	int link = head & 0x08 ? (int)(take(&in, 4) & 0x7fffffff) : (int)(head >> 4);
 	unsigned snaplen = snaplen_of(&in, head);
+	int mark = (int)(take(&in, 1) & 1);
 	int n = make_records(&in, r);
 	fill_pool(data, size, n ? r[n - 1].off + r[n - 1].caplen : 0);
 
@@ -141,13 +144,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pcap_writer w;
 	if (pcap_writer_open(&w, fd, link, nsec, snaplen) < 0)
 		abort();
+	if (mark)
+		pcap_writer_mark_end(&w);
 	for (int i = 0; i < n; i++)
 		if (pcap_write(&w, r[i].sec, r[i].nsec, pool + r[i].off, r[i].caplen,
 			       r[i].wirelen) < 0)
 			abort();
 	if (pcap_writer_close(&w) < 0)
 		abort();
-	rewind(fp);
-	compare(fp, r, n, nsec, link, snaplen);
+	/* read through a stream of its own: one left before its end (at a
+	 * mark) would hand back the last file's buffered bytes after a rewind */
+	FILE *rd = lseek(fd, 0, SEEK_SET) == 0 ? fdopen(dup(fd), "rb") : NULL;
+	if (!rd)
+		abort();
+	compare(rd, r, n, nsec, link, snaplen, mark);
+	fclose(rd);
 	return 0;
 }
