@@ -61,20 +61,22 @@ on_tty() {
 		< <(for ((i = 0; i < n; i++)); do [ -e "$TMP/tty.done" ] && break; sleep 0.05; done)
 }
 
-# evil_datagram_on_tty "CMD udp": runs nettool CMD udp P on a terminal; a
+# evil_datagram_on_tty "CMD udp": runs nettool CMD udp 0 on a terminal; a
 # peer sends it a datagram with a terminal escape and a forged sender line
-# once P is bound, and ends it (bounded, 10 s) once the datagram is shown,
-# so a slow machine gets the time it needs and a fast one does not wait.
+# once the port it announces is read off the terminal, and ends it
+# (bounded, 10 s) once the datagram is shown, so a slow machine gets the
+# time it needs and a fast one does not wait.
 evil_datagram_on_tty() {
 	need_cmd script
-	P=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	bg bash -c "wait_bound u $P; python3 -c '
-import socket
+	# the peer waits for the announce line on the terminal, then sends
+	bg bash -c "for i in \$(seq 200); do p=\$(sed -n 's/.*listening on .*:\([0-9][0-9]*\).*/\1/p' '$TMP/tty' 2>/dev/null | head -n 1); [ -n \"\$p\" ] && break; sleep 0.05; done
+python3 -c '
+import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.sendto(b\"\\x1b]0;owned\\x07hi\\n[10.9.9.9:1] forged\\n\", (\"127.0.0.1\", $P))'
+s.sendto(b\"\\x1b]0;owned\\x07hi\\n[10.9.9.9:1] forged\\n\", (\"127.0.0.1\", int(sys.argv[1])))' \"\$p\"
 	for i in \$(seq 200); do grep -q forged '$TMP/tty' 2>/dev/null && break; sleep 0.05; done
-	sleep 0.2; pkill -f '^$NETTOOL $1 $P\$'"
-	on_tty "timeout --foreground 10 $NETTOOL $1 $P" 11 || true
+	sleep 0.2; pkill -f '^$NETTOOL $1 0\$'"
+	on_tty "timeout --foreground 10 $NETTOOL $1 0" 11 || true
 	cat -v "$TMP/tty"
 }
 

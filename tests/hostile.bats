@@ -149,21 +149,21 @@ print(l.getsockname()[1], flush=True); time.sleep(20)
 }
 
 @test "chat with HOST PORT: a third sender is not shown as the peer and does not redirect replies" {
-	PEER=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	# the peer records what reaches it
+	# the peer binds port 0, prints its port and records what reaches it
 	bg python3 -c '
 import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
 s.settimeout(30)
-with open(sys.argv[2], "wb") as f:
+with open(sys.argv[1], "wb") as f:
     while True:
         try:
             b, a = s.recvfrom(2000)
         except socket.timeout:
             break
         f.write(b); f.flush()
-' "$PEER" "$TMP/peer_got"
-	wait_bound u "$PEER"
+' "$TMP/peer_got" >"$TMP/peer_port"
+	PEER=$(printed_port "$TMP/peer_port")
 	mkfifo "$TMP/in"
 	exec 7<> "$TMP/in"
 	SERVE_IN=$TMP/in serve "$TMP/err" chat udp 0 127.0.0.1 "$PEER"
