@@ -84,6 +84,33 @@ hold() {
 	[[ "$stderr" == *"not a pcap file"* ]]
 }
 
+@test "capture -r: a packet cut by the snapshot length shows its length on the wire, as tcpdump does" {
+	# raw IP, snapshot length 60: a UDP datagram of 300 bytes, a TCP
+	# segment of 1000, each cut to 60 bytes
+	python3 -c '
+import struct, sys
+def ip(proto, body_len, l4):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + body_len, 1, 0, 64, proto, 0,
+                    bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
+    return h + l4
+udp = struct.pack("!HHHH", 1000, 2000, 8 + 300, 0) + b"u" * 300
+tcp = struct.pack("!HHIIBBHHH", 1000, 2000, 5, 0, 5 << 4, 0x18, 512, 0, 0) + b"t" * 1000
+f = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 60, 101)
+for n, (proto, l4) in enumerate(((17, udp), (6, tcp))):
+    pkt = ip(proto, len(l4), l4)
+    f += struct.pack("<IIII", n, 0, 60, len(pkt)) + pkt[:60]
+sys.stdout.buffer.write(f)' >"$TMP/cut.pcap"
+	run --separate-stderr nt capture -n -r "$TMP/cut.pcap"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == *"IP 10.0.0.1.1000 > 10.0.0.2.2000: UDP, length 300" ]]
+	[[ "${lines[1]}" == *"Flags [P.], seq 5:1005, ack 0, win 512, length 1000" ]]
+	if command -v tcpdump >/dev/null; then
+		tcpdump -nr "$TMP/cut.pcap" 2>/dev/null | grep -q 'UDP, length 300$'
+		tcpdump -nr "$TMP/cut.pcap" 2>/dev/null | grep -q 'length 1000$'
+	fi
+}
+
 @test "capture -r: a -W file still being rewritten shows its new packets and names the end mark" {
 	# header, one 4-byte record, the end mark, then an old record's bytes
 	python3 -c '

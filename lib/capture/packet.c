@@ -159,6 +159,7 @@ static void decode_ipv4(const uint8_t *d, size_t len, struct pkt *p)
 	memcpy(p->dst, d + 16, 4);
 	if (tot < len) /* Ethernet padding is not payload */
 		len = tot;
+	p->l4_wire_len = tot - hl;
 	decode_l4(d + hl, len - hl, p);
 }
 
@@ -217,6 +218,8 @@ static void decode_ipv6(const uint8_t *d, size_t len, struct pkt *p)
 	}
 	p->ip_hdr_len = off;
 	p->proto = nh;
+	if (plen >= off - 40) /* 0: a jumbogram's length is elsewhere */
+		p->l4_wire_len = plen - (off - 40);
 	decode_l4(d + off, len - off, p);
 }
 

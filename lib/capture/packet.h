@@ -65,8 +65,13 @@ struct pkt {
 	uint16_t icmp_id, icmp_seq;
 	uint16_t udp_len;
 
+	size_t l4_wire_len;   /* the transport's bytes on the wire, its header
+				 too, as the IP header counts them: more than
+				 was captured when a snapshot length cut the
+				 packet; 0 when unknown */
+
 	const uint8_t *payload;
-	size_t payload_len;
+	size_t payload_len;   /* the bytes of it captured */
 	size_t wire_len;      /* caller sets: original length */
 
 	/* Where decoding stopped short, or NULL when complete. */

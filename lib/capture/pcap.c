@@ -224,8 +224,10 @@ enum pcap_err pcap_read(struct pcap_reader *r, struct pcap_record *rec)
 		return e == PCAP_EOF ? PCAP_TRUNCATED : e;
 	rec->sec = h.sec;
 	rec->nsec = r->nsec ? (long)(h.frac % 1000000000u) : (long)(h.frac % 1000000u) * 1000;
-	rec->caplen = h.caplen;
 	rec->wirelen = h.wirelen < h.caplen ? h.caplen : h.wirelen;
+	/* a record longer than the header's snapshot length is cut to it, as
+	 * libpcap cuts it, so a filter and a dump see what tcpdump sees */
+	rec->caplen = r->snaplen && h.caplen > r->snaplen ? r->snaplen : h.caplen;
 	rec->data = r->buf;
 	return PCAP_OK;
 }

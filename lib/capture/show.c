@@ -130,18 +130,29 @@ static void put_arp(struct show_buf *b, const struct pkt *p)
 	}
 }
 
+/* The payload's length on the wire, as tcpdump counts it (UDP's own
+ * length, else the IP header's count): a snapshot length may have cut
+ * what was captured shorter. */
+static size_t wire_payload(const struct pkt *p)
+{
+	size_t wire = p->l4_wire_len > p->l4_hdr_len ? p->l4_wire_len - p->l4_hdr_len : 0;
+	if (p->l4 == 17 && p->udp_len >= 8 && (size_t)p->udp_len - 8 <= wire)
+		wire = (size_t)p->udp_len - 8;
+	return wire > p->payload_len ? wire : p->payload_len;
+}
+
 static void put_tcp(struct show_buf *b, const struct pkt *p)
 {
 	char fl[16];
 	packet_tcp_flags_str(p->tcp_flags, fl, sizeof fl);
 	put(b, "Flags [%s], seq %u", fl, p->seq);
-	if (p->payload_len)
-		put(b, ":%u", p->seq + (uint32_t)p->payload_len);
+	if (wire_payload(p))
+		put(b, ":%u", p->seq + (uint32_t)wire_payload(p));
 	if (p->tcp_flags & TCP_ACK)
 		put(b, ", ack %u", p->ack);
 	put(b, ", win %u", p->window);
 	put_tcp_options(b, p);
-	put(b, ", length %zu", p->payload_len);
+	put(b, ", length %zu", wire_payload(p));
 }
 
 static void put_icmp(struct show_buf *b, const struct pkt *p)
@@ -157,7 +168,7 @@ static void put_icmp(struct show_buf *b, const struct pkt *p)
 		put(b, ", id %u, seq %u", p->icmp_id, p->icmp_seq);
 	else
 		put(b, ", code %u", p->icmp_code);
-	put(b, ", length %zu", p->payload_len + p->l4_hdr_len);
+	put(b, ", length %zu", wire_payload(p) + p->l4_hdr_len);
 }
 
 /* DNS on port 53 over UDP, or over TCP after its two length bytes:
@@ -207,7 +218,7 @@ static void put_summary(struct show_buf *b, const struct pkt *p)
 		put_dns(b, p, " ");
 	} else if (p->l4 == 17) {
 		if (!put_dns(b, p, ""))
-			put(b, "UDP, length %zu", p->payload_len);
+			put(b, "UDP, length %zu", wire_payload(p));
 	} else if (p->l4 == 1 || p->l4 == 58) {
 		put_icmp(b, p);
 	} else {
@@ -218,7 +229,7 @@ static void put_summary(struct show_buf *b, const struct pkt *p)
 			put(b, "%s", n);
 		else
 			put(b, "ip-proto-%u", p->proto);
-		put(b, ", length %zu", p->payload_len);
+		put(b, ", length %zu", wire_payload(p));
 	}
 	if (p->trunc)
 		put(b, " [|%s]", p->trunc);

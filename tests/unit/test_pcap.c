@@ -97,6 +97,28 @@ static void test_broken(void)
 	pcap_reader_close(&r);
 	fclose(fp);
 
+	/* a record longer than the header's snapshot length: cut to it, and
+	 * the next one read whole, as libpcap reads them */
+	uint8_t g[24 + 16 + 100 + 16 + 4] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0 };
+	g[16] = 64;
+	g[20] = 101;
+	uint32_t long_rec[4] = { 7, 0, 100, 100 }, next_rec[4] = { 8, 0, 4, 4 };
+	memcpy(g + 24, long_rec, 16);
+	g[24 + 16 + 99] = 0xee;
+	memcpy(g + 24 + 16 + 100, next_rec, 16);
+	memcpy(g + 24 + 16 + 100 + 16, "abcd", 4);
+	fp = file_of(g, sizeof g);
+	CHECK_INT(pcap_reader_open(&r, fp), PCAP_OK);
+	CHECK_INT(pcap_read(&r, &rec), PCAP_OK);
+	CHECK_INT(rec.caplen, 64);
+	CHECK_INT(rec.wirelen, 100);
+	CHECK_INT(pcap_read(&r, &rec), PCAP_OK);
+	CHECK_INT(rec.sec, 8);
+	CHECK(rec.caplen == 4 && memcmp(rec.data, "abcd", 4) == 0);
+	CHECK_INT(pcap_read(&r, &rec), PCAP_EOF);
+	pcap_reader_close(&r);
+	fclose(fp);
+
 	fp = file_of(f, 24 + 7); /* ends inside a record header */
 	CHECK_INT(pcap_reader_open(&r, fp), PCAP_OK);
 	CHECK_INT(pcap_read(&r, &rec), PCAP_TRUNCATED);
