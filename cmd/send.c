@@ -168,8 +168,7 @@ static int run_tcp(const struct send_opts *o, int fd, const char *peer,
 		d.down_ratio = enc_filter_ratio(down);
 	}
 	nt_progress_begin(&np, o->progress && !o->message);
-	if (np.on)
-		d.on_sent = nt_progress_sent;
+	d.on_sent = np.on ? nt_progress_sent : NULL;
 	if (!(o->message && o->quit_at_eof) && duplex_run(fd, &d, &r) < 0)
 		nt_die(EXIT_NO, "cannot start: %s", strerror(errno));
 	nt_progress_end(&np, "sent", r.sent);
