@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "core/io.h"
 #include "core/loop.h"
+#include "core/progress.h"
 #include "core/out.h"
 #include "net/fileproto.h"
 #include "net/fileserve.h"
@@ -215,6 +216,16 @@ static void on_data(struct loop *l, int fd, unsigned ev, void *arg)
 	nt_progress(&d->progress, "received", (unsigned long long)d->total);
 }
 
+/* Once a second the progress line is drawn again, bytes or not, so its
+ * clock runs on through a stall. */
+static void on_progress_tick(struct loop *l, void *arg)
+{
+	struct download *d = arg;
+
+	loop_timer(l, PROGRESS_TICK_MS, on_progress_tick, d);
+	nt_progress(&d->progress, "received", (unsigned long long)d->total);
+}
+
 static void on_data_error(struct loop *l, int fd, int err, void *arg)
 {
 	(void)fd;
@@ -238,6 +249,7 @@ static void receive_into(int fd, struct download *d)
 	    loop_signal(l, SIGHUP, on_get_signal, d) < 0 ||
 	    loop_watch(l, fd, LOOP_IN, on_data, d) < 0 ||
 	    loop_on_error(l, fd, on_data_error) < 0 ||
+	    (d->progress.on && loop_timer(l, PROGRESS_TICK_MS, on_progress_tick, d) < 0) ||
 	    (restart_silence(l, d), loop_run(l) < 0))
 		download_stop(l, d, GET_READ_ERR, errno);
 	loop_free(l);

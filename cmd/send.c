@@ -147,8 +147,7 @@ static int run_tcp(const struct send_opts *o, int fd, const char *peer,
 	struct nt_progress np;
 	struct duplex_opts d = { .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO,
 				 .idle_ms = o->idle_ms, .quit_at_eof = o->quit_at_eof,
-				 .cut_short_ok = isatty(STDIN_FILENO),
-				 .on_sent = nt_progress_sent, .sent_arg = &np };
+				 .cut_short_ok = isatty(STDIN_FILENO), .sent_arg = &np };
 	struct duplex_result r = { .end = DUPLEX_QUIT };
 
 	if (o->message) {
@@ -169,6 +168,7 @@ static int run_tcp(const struct send_opts *o, int fd, const char *peer,
 		d.down_ratio = enc_filter_ratio(down);
 	}
 	nt_progress_begin(&np, o->progress && !o->message);
+	d.on_sent = np.on ? nt_progress_sent : NULL;
 	if (!(o->message && o->quit_at_eof) && duplex_run(fd, &d, &r) < 0)
 		nt_die(EXIT_NO, "cannot start: %s", strerror(errno));
 	nt_progress_end(&np, "sent", r.sent);

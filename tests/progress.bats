@@ -56,6 +56,29 @@ big_file() { head -c "$2" /dev/urandom > "$1"; }
 	[ "$(stat -c %s "$T/got")" = 786432 ]
 }
 
+# The elapsed times ("0:01") of the progress lines in $lines that show
+# $1 ("received 64.0 KiB"), one a line, each once.
+clock_of() {
+	local l
+	for l in "${lines[@]}"; do
+		[[ "$l" =~ ^$1\ \ [0-9.]+\ (B|KiB|MiB)/s\ \ ([0-9]+:[0-9][0-9])$ ]] &&
+			echo "${BASH_REMATCH[2]}"
+	done | sort -u
+}
+
+@test "file get on a terminal: through a stall the line's clock runs on" {
+	need_cmd script python3
+	# 64 KiB, then nothing for 2.5 s, then 64 KiB more
+	python3 "$BATS_TEST_DIRNAME/fixtures/slow_file_server.py" 2 2.5 > "$T/port" &
+	PIDS+=("$!")
+	wait_file_lines "$T/port" 1
+	run on_tty "$NETTOOL" file get -o "$T/got" 127.0.0.1 "$(cat "$T/port")" slow
+	[ "$status" -eq 0 ]
+	clock_of "received 64\.0 KiB"
+	[ "$(clock_of "received 64\.0 KiB" | wc -l)" -ge 2 ]
+	[ "$(stat -c %s "$T/got")" = 131072 ]
+}
+
 @test "file get -q on a terminal, and file get off a terminal, show nothing" {
 	need_cmd script
 	big_file "$T/srv/big" $((1 << 20))
@@ -99,6 +122,19 @@ big_file() { head -c "$2" /dev/urandom > "$1"; }
 	[ "${#lines[@]}" -ge 2 ]
 	[[ "${lines[0]}" =~ ^sent\ [0-9.]+\ (B|KiB|MiB)\ \ [0-9.]+\ (B|KiB|MiB)/s\ \ 0:0[0-9]$ ]]
 	[[ "${lines[-1]}" =~ ^sent\ 2097152\ bytes\ \(2\.0\ MiB\)\ in\ [0-9]+\.[0-9]\ s,\ [0-9.]+\ (B|KiB|MiB)/s$ ]]
+}
+
+@test "send --progress on a terminal: through a stall the line's clock runs on" {
+	need_cmd script
+	"$NETTOOL" listen -b 127.0.0.1 --once tcp 0 > "$T/recv" 2> "$T/listen.log" &
+	PIDS+=("$!")
+	PORT=$(announced_port "$T/listen.log")
+	run on_tty sh -c '{ head -c 65536 /dev/zero; sleep 2.5; head -c 65536 /dev/zero; } |
+		"$0" send --progress tcp 127.0.0.1 "$1"' "$NETTOOL" "$PORT"
+	[ "$status" -eq 0 ]
+	clock_of "sent 64\.0 KiB"
+	[ "$(clock_of "sent 64\.0 KiB" | wc -l)" -ge 2 ]
+	[[ "${lines[-1]}" == "sent 131072 bytes (128.0 KiB) in "* ]]
 }
 
 @test "send shows no progress without --progress, nor off a terminal" {

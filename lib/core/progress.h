@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #define PROGRESS_EVERY_MS 250 /* at most four updates a second */
+#define PROGRESS_TICK_MS 1000 /* and one a second through a stall */
 
 struct progress {
 	long long start_ms; /* when the transfer began */

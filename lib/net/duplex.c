@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/progress.h"
 #include "net/duplex.h"
 
 struct duplex {
@@ -54,6 +55,17 @@ static void on_progress(struct pump *p, void *arg)
 	rearm(d);
 	if (p == d->up && d->o->on_sent)
 		d->o->on_sent(pump_bytes(p), d->o->sent_arg);
+}
+
+/* Until the input ends, on_sent hears once a second even when nothing
+ * goes, so a progress display keeps its clock running through a stall. */
+static void on_tick(struct loop *l, void *arg)
+{
+	struct duplex *d = arg;
+
+	if (!d->up_done)
+		loop_timer(l, PROGRESS_TICK_MS, on_tick, d);
+	d->o->on_sent(pump_bytes(d->up), d->o->sent_arg);
 }
 
 static void up_end(struct pump *p, enum pump_end how, int err, void *arg)
@@ -156,6 +168,8 @@ int duplex_run(int sock, const struct duplex_opts *o, struct duplex_result *r)
 	    loop_signal(d.l, SIGTERM, on_signal, &d) == 0 &&
 	    start_pumps(&d, sock_in) == 0) {
 		rearm(&d);
+		if (o->on_sent && d.up)
+			loop_timer(d.l, PROGRESS_TICK_MS, on_tick, &d);
 		rc = loop_run(d.l);
 	}
 	e = errno;

@@ -33,8 +33,8 @@ struct duplex_opts {
 	pump_filter_fn up, down;       /* input->peer, peer->output */
 	void *up_arg, *down_arg;
 	size_t up_ratio, down_ratio;
-	/* Called with the bytes sent so far each time some went (a progress
-	 * display); may be NULL. */
+	/* Called with the bytes sent so far each time some went, and every
+	 * PROGRESS_TICK_MS while none go (a progress display); may be NULL. */
 	void (*on_sent)(unsigned long long sent, void *arg);
 	void *sent_arg;
 };
