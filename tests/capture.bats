@@ -319,7 +319,7 @@ sys.stdout.buffer.write(f)' >"$TMP/mid.pcap"
 }
 
 @test "capture -x and -A of a 60 KB loopback segment show every byte, every line ending in a newline" {
-	held big python3 "$FIX/tcp_bulk.py" 60000
+	held big python3 "$FIX/tcp_exchange.py" --bytes 60000
 	start_capture -i lo -c 1 -x "tcp dst port $port and greater 20000"
 	go
 	[ "$PEER_STATUS" -eq 0 ]
@@ -331,7 +331,7 @@ sys.stdout.buffer.write(f)' >"$TMP/mid.pcap"
 	[ "$(grep -c $'^\t0x' "$TMP/out")" -eq $(((len + 15) / 16)) ]
 	[ "$(tail -c 1 "$TMP/out" | od -An -c | tr -d ' ')" = '\n' ]
 	[ "$(grep -o 'x' <(grep $'^\t0x' "$TMP/out" | cut -c 50-) | wc -l)" -eq "$len" ]
-	held big python3 "$FIX/tcp_bulk.py" 60000
+	held big python3 "$FIX/tcp_exchange.py" --bytes 60000
 	start_capture -i lo -c 1 -A "tcp dst port $port and greater 20000"
 	go
 	[ "$PEER_STATUS" -eq 0 ]
