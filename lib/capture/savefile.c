@@ -144,7 +144,7 @@ static int opened_only_here(int fd)
 
 /* The file a -W ring comes back to is rewritten in place: its pages and
  * blocks are used again, where a new file would have the kernel free
- * them all and take as many anew, most of the CPU a long capture costs.
+ * them all and take as many anew (about 3x the kernel time, with dd).
  * Until it is closed (and cut to what was written), the old records
  * follow the new ones behind an end mark (pcap_writer_mark_end), and the
  * file keeps its old size. One with another name (a hard link) or open

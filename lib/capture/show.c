@@ -144,15 +144,16 @@ static size_t wire_payload(const struct pkt *p)
 static void put_tcp(struct show_buf *b, const struct pkt *p)
 {
 	char fl[16];
+	size_t len = wire_payload(p);
 	packet_tcp_flags_str(p->tcp_flags, fl, sizeof fl);
 	put(b, "Flags [%s], seq %u", fl, p->seq);
-	if (wire_payload(p))
-		put(b, ":%u", p->seq + (uint32_t)wire_payload(p));
+	if (len)
+		put(b, ":%u", p->seq + (uint32_t)len);
 	if (p->tcp_flags & TCP_ACK)
 		put(b, ", ack %u", p->ack);
 	put(b, ", win %u", p->window);
 	put_tcp_options(b, p);
-	put(b, ", length %zu", wire_payload(p));
+	put(b, ", length %zu", len);
 }
 
 static void put_icmp(struct show_buf *b, const struct pkt *p)
