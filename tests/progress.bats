@@ -21,7 +21,9 @@ teardown() {
 on_tty() {
 	local cmd
 	printf -v cmd '%q ' "$@"
-	script -qec "$cmd" /dev/null </dev/null | sed 's/\x1b\[K//g' | tr '\r' '\n' | sed '/^$/d'
+	# %q may quote as $'...', which only bash reads; script(1) runs the
+	# command with $SHELL, which CI leaves as sh
+	SHELL=$BASH script -qec "$cmd" /dev/null </dev/null | sed 's/\x1b\[K//g' | tr '\r' '\n' | sed '/^$/d'
 	return "${PIPESTATUS[0]}"
 }
 
