@@ -80,7 +80,7 @@ s.settimeout(10); print(s.recvfrom(1024)[0].hex(), flush=True)' >"$T/py.out" &
 	PP=$(head -n 1 "$T/py.out")
 	echo "你好" | nt chat --encoding GBK udp 0 127.0.0.1 "$PP" 2>/dev/null
 	wait_file_lines "$T/py.out" 2
-	[ "$(sed -n 2p "$T/py.out")" = "$(printf '你好' | iconv -t GBK | od -An -tx1 | tr -d ' \n')" ]
+	[ "$(sed -n 2p "$T/py.out")" = "$(printf '你好' | iconv -f UTF-8 -t GBK | od -An -tx1 | tr -d ' \n')" ]
 }
 
 @test "interop with the notes' Python chat, both ways" {
