@@ -112,14 +112,21 @@ clock_of() {
 	cmp "$T/big" "$T/recv"
 }
 
-@test "send --progress on a terminal rewrites one line while the bytes go" {
-	need_cmd script
+# send_stalled_on_tty BYTES SECS: on a terminal, send --progress sends
+# BYTES zero bytes, pauses SECS, then BYTES more, to a listener; $lines
+# holds what the terminal showed.
+send_stalled_on_tty() {
 	"$NETTOOL" listen -b 127.0.0.1 --once tcp 0 > "$T/recv" 2> "$T/listen.log" &
 	PIDS+=("$!")
 	PORT=$(announced_port "$T/listen.log")
+	run on_tty sh -c '{ head -c "$2" /dev/zero; sleep "$3"; head -c "$2" /dev/zero; } |
+		"$0" send --progress tcp 127.0.0.1 "$1"' "$NETTOOL" "$PORT" "$1" "$2"
+}
+
+@test "send --progress on a terminal rewrites one line while the bytes go" {
+	need_cmd script
 	# The input pauses for over a second: at least one update before the end.
-	run on_tty sh -c '{ head -c 1048576 /dev/zero; sleep 1.2; head -c 1048576 /dev/zero; } |
-		"$0" send --progress tcp 127.0.0.1 "$1"' "$NETTOOL" "$PORT"
+	send_stalled_on_tty 1048576 1.2
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -ge 2 ]
 	[[ "${lines[0]}" =~ ^sent\ [0-9.]+\ (B|KiB|MiB)\ \ [0-9.]+\ (B|KiB|MiB)/s\ \ 0:0[0-9]$ ]]
@@ -128,11 +135,7 @@ clock_of() {
 
 @test "send --progress on a terminal: through a stall the line's clock runs on" {
 	need_cmd script
-	"$NETTOOL" listen -b 127.0.0.1 --once tcp 0 > "$T/recv" 2> "$T/listen.log" &
-	PIDS+=("$!")
-	PORT=$(announced_port "$T/listen.log")
-	run on_tty sh -c '{ head -c 65536 /dev/zero; sleep 2.5; head -c 65536 /dev/zero; } |
-		"$0" send --progress tcp 127.0.0.1 "$1"' "$NETTOOL" "$PORT"
+	send_stalled_on_tty 65536 2.5
 	[ "$status" -eq 0 ]
 	clock_of "sent 64\.0 KiB"
 	[ "$(clock_of "sent 64\.0 KiB" | wc -l)" -ge 2 ]
