@@ -45,12 +45,19 @@ big_file() { head -c "$2" /dev/urandom > "$1"; }
 	cmp "$T/srv/big" "$T/got"
 }
 
-@test "file get on a terminal rewrites one line while the bytes come" {
-	need_cmd script python3
-	python3 "$BATS_TEST_DIRNAME/fixtures/slow_file_server.py" 12 0.1 > "$T/port" &
+# get_slow_on_tty CHUNKS PAUSE: on a terminal, file get fetches a file
+# served as CHUNKS chunks of 64 KiB, PAUSE seconds apart, into $T/got;
+# $lines holds what the terminal showed.
+get_slow_on_tty() {
+	python3 "$BATS_TEST_DIRNAME/fixtures/slow_file_server.py" "$1" "$2" > "$T/port" &
 	PIDS+=("$!")
 	wait_file_lines "$T/port" 1
 	run on_tty "$NETTOOL" file get -o "$T/got" 127.0.0.1 "$(cat "$T/port")" slow
+}
+
+@test "file get on a terminal rewrites one line while the bytes come" {
+	need_cmd script python3
+	get_slow_on_tty 12 0.1
 	[ "$status" -eq 0 ]
 	# The transfer takes over a second: at least one update before the end.
 	[[ "${lines[0]}" =~ ^received\ [0-9.]+\ (B|KiB)\ \ [0-9.]+\ (B|KiB|MiB)/s\ \ 0:0[0-9]$ ]]
@@ -71,10 +78,7 @@ clock_of() {
 @test "file get on a terminal: through a stall the line's clock runs on" {
 	need_cmd script python3
 	# 64 KiB, then nothing for 2.5 s, then 64 KiB more
-	python3 "$BATS_TEST_DIRNAME/fixtures/slow_file_server.py" 2 2.5 > "$T/port" &
-	PIDS+=("$!")
-	wait_file_lines "$T/port" 1
-	run on_tty "$NETTOOL" file get -o "$T/got" 127.0.0.1 "$(cat "$T/port")" slow
+	get_slow_on_tty 2 2.5
 	[ "$status" -eq 0 ]
 	clock_of "received 64\.0 KiB"
 	[ "$(clock_of "received 64\.0 KiB" | wc -l)" -ge 2 ]
