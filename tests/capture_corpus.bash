@@ -78,8 +78,8 @@ stop_live() {
 		n=$((n + 1))
 		want=$(tcpdump -tt -nr "$dir/eth.pcap" "$e" 2>/dev/null | awk -v t0="$t0" '$1 >= t0' | wc -l)
 		if [ "$e" = inbound ] || [ "$e" = outbound ]; then want=1; fi
-		wait_count "$dir/live-$n.nt.pcap" "$want" || true
-		wait_count "$dir/live-$n.td.pcap" "$want" || true
+		wait_count "$dir/live-$n.nt.pcap" "$want" "$t0" || true
+		wait_count "$dir/live-$n.td.pcap" "$want" "$t0" || true
 	done <"$LIVE_FILTERS"
 	kill -TERM "${LIVE_NT[@]}" 2>/dev/null
 	kill -INT "${LIVE_TD[@]}" 2>/dev/null
@@ -120,11 +120,11 @@ wait_bound() {
 }
 
 # Waits (bounded, 15 s: a loaded machine, a sanitizer build) until pcap
-# $1 holds $2 packets.
+# $1 holds $2 packets from time $3 on.
 wait_count() {
 	local i
 	for i in $(seq 1 300); do
-		[ "$(tcpdump -nr "$1" 2>/dev/null | wc -l)" -ge "$2" ] && return 0
+		[ "$(tcpdump -tt -nr "$1" 2>/dev/null | awk -v t0="$3" '$1 >= t0 - 0.001' | wc -l)" -ge "$2" ] && return 0
 		sleep 0.05
 	done
 	return 1
