@@ -19,6 +19,8 @@ setup_file() {
 	make_corpus "$CORPUS" >"$CORPUS/make.log" 2>&1 || echo failed >"$CORPUS/failed"
 	corpus_cleanup
 	touch "$CORPUS/made"
+	CORPUS_T0=$(marker_time "$CORPUS/eth.pcap" 8) CORPUS_T1=$(marker_time "$CORPUS/eth.pcap" 9)
+	export CORPUS_T0 CORPUS_T1
 }
 
 setup() {
@@ -68,11 +70,7 @@ differential() { # FILE
 # the window both captures surely saw is compared. ARP is left out
 # unless the expression asks about it.
 live_window() {
-	local t0 t1
-	t0=$(tcpdump -tt -nr "$CORPUS/eth.pcap" udp dst port 8 2>/dev/null | head -n 1 | cut -d' ' -f1)
-	t1=$(tcpdump -tt -nr "$CORPUS/eth.pcap" udp dst port 9 2>/dev/null | head -n 1 | cut -d' ' -f1)
-	tcpdump -tt -nr "$1" 2>/dev/null | awk -v t0="$t0" -v t1="$t1" '$1 >= t0 - 0.001 && $1 <= t1 + 0.001' |
-		cut -d' ' -f2- | LC_ALL=C sort |
+	tcpdump -tt -nr "$1" 2>/dev/null | stamped_within "$CORPUS_T0" "$CORPUS_T1" | cut -d' ' -f2- | LC_ALL=C sort |
 		if [[ "$2" == *arp* ]]; then cat; else grep -v '^ARP,'; fi
 }
 

@@ -23,10 +23,22 @@ wait_line() {
 wait_pcap() {
 	local i
 	for i in $(seq 1 200); do
-		[ -n "$(tcpdump -nr "$1" udp dst port 9 2>/dev/null)" ] && return 0
+		[ -n "$(marker_time "$1" 9)" ] && return 0
 		sleep 0.05
 	done
 	echo "$1 never got the end marker"; return 1
+}
+
+# The time stamp of the first packet to UDP port $2 in pcap $1: the
+# corpus's start marker goes to port 8, its end marker to port 9.
+marker_time() {
+	tcpdump -tt -nr "$1" udp dst port "$2" 2>/dev/null | head -n 1 | cut -d' ' -f1
+}
+
+# Keeps the `tcpdump -tt` lines on stdin stamped from $1 on (to $2, if
+# given), with 1 ms to spare: two sockets may stamp one packet apart.
+stamped_within() {
+	awk -v t0="$1" -v t1="${2:-}" '$1 >= t0 - 0.001 && (t1 == "" || $1 <= t1 + 0.001)'
 }
 
 make_corpus() {
@@ -73,10 +85,10 @@ make_corpus() {
 # tcpdump -r keeps from it for its expression, then ends.
 stop_live() {
 	local dir=$1 n=0 e want t0
-	t0=$(tcpdump -tt -nr "$dir/eth.pcap" udp dst port 8 2>/dev/null | head -n 1 | cut -d' ' -f1)
+	t0=$(marker_time "$dir/eth.pcap" 8)
 	while IFS= read -r e; do
 		n=$((n + 1))
-		want=$(tcpdump -tt -nr "$dir/eth.pcap" "$e" 2>/dev/null | awk -v t0="$t0" '$1 >= t0' | wc -l)
+		want=$(tcpdump -tt -nr "$dir/eth.pcap" "$e" 2>/dev/null | stamped_within "$t0" | wc -l)
 		if [ "$e" = inbound ] || [ "$e" = outbound ]; then want=1; fi
 		wait_count "$dir/live-$n.nt.pcap" "$want" "$t0" || true
 		wait_count "$dir/live-$n.td.pcap" "$want" "$t0" || true
@@ -124,7 +136,7 @@ wait_bound() {
 wait_count() {
 	local i
 	for i in $(seq 1 300); do
-		[ "$(tcpdump -tt -nr "$1" 2>/dev/null | awk -v t0="$3" '$1 >= t0 - 0.001' | wc -l)" -ge "$2" ] && return 0
+		[ "$(tcpdump -tt -nr "$1" 2>/dev/null | stamped_within "$3" | wc -l)" -ge "$2" ] && return 0
 		sleep 0.05
 	done
 	return 1
